@@ -1,0 +1,52 @@
+namespace TransferGen.Data;
+
+/// <summary>
+/// Turns what the user typed (a builtin name or a path) into a dataset. A folder's format is told from its files:
+/// IDX pairs (<c>*-images-idx3-ubyte[.gz]</c>), CIFAR-10 (<c>data_batch_*.bin</c>, <c>test_batch.bin</c>),
+/// CIFAR-100 (<c>train.bin</c>, <c>test.bin</c>, <c>fine_label_names.txt</c>), else an image folder.
+/// </summary>
+public static class DatasetResolver
+{
+    /// <summary>The builtin dataset names.</summary>
+    public static IReadOnlyList<string> BuiltinNames { get; } = [FashionMnist.Name];
+
+    /// <summary>
+    /// Loads <paramref name="spec"/>: a builtin name (compared without regard to case; to read a folder with the same
+    /// name, write it as a path such as <c>./fashion-mnist</c>) or a dataset folder.
+    /// Throws <see cref="InputException"/> for a missing path, an unknown name or a bad dataset.
+    /// </summary>
+    public static ImageDataset Load(string spec, DatasetOptions? options = null)
+    {
+        options ??= new DatasetOptions();
+        options.Validate();
+        if (string.IsNullOrWhiteSpace(spec))
+            throw new InputException($"No dataset given; name a folder or one of the builtins: {string.Join(", ", BuiltinNames)}.");
+        if (string.Equals(spec, FashionMnist.Name, StringComparison.OrdinalIgnoreCase))
+            return FashionMnist.Load(options);
+
+        if (Directory.Exists(spec)) return LoadFolder(spec, options);
+        if (File.Exists(spec))
+            throw new InputException($"{spec} is a file; give the folder that holds the dataset.");
+        if (LooksLikePath(spec))
+            throw new InputException($"{spec}: no such file or folder.");
+        throw new InputException($"{spec}: no such file or folder, and not a builtin dataset (builtins: {string.Join(", ", BuiltinNames)}).");
+    }
+
+    /// <summary>The format <see cref="Load"/> would read the folder as: "idx", "cifar10", "cifar100" or "imagefolder".</summary>
+    public static string DetectFormat(string folder) =>
+        IdxFolder.Contains(folder) ? "idx"
+        : CifarReader.IsCifar10(folder) ? "cifar10"
+        : CifarReader.IsCifar100(folder) ? "cifar100"
+        : "imagefolder";
+
+    static ImageDataset LoadFolder(string folder, DatasetOptions options) => DetectFormat(folder) switch
+    {
+        "idx" => IdxFolder.Load(folder),
+        "cifar10" => CifarReader.LoadCifar10(folder),
+        "cifar100" => CifarReader.LoadCifar100(folder),
+        _ => ImageFolderReader.Load(folder, options),
+    };
+
+    static bool LooksLikePath(string spec) =>
+        spec.Contains(Path.DirectorySeparatorChar) || spec.Contains(Path.AltDirectorySeparatorChar) || spec.StartsWith('.');
+}
