@@ -47,6 +47,7 @@ namespace TransferGen.Build
         /// <summary>The version <see cref="ReplacementSymbol"/> is exported at.</summary>
         public const string ReplacementVersion = "GLIBCXX_3.4.20";
 
+        const uint ShtNobits = 8;
         const uint ShtDynsym = 11;
         const uint ShtGnuVerneed = 0x6ffffffe;
         const uint ShtGnuVersym = 0x6fffffff;
@@ -203,7 +204,8 @@ namespace TransferGen.Build
                     var size = checked((int)U64(h + 0x20));
                     var link = (int)U32(h + 0x28);
                     var info = (int)U32(h + 0x2C);
-                    if (offset < 0 || offset + size > image.Length)
+                    // NOBITS sections (.bss) occupy no bytes in the file.
+                    if (type != ShtNobits && (offset < 0 || offset + size > image.Length))
                         throw new InvalidDataException($"section {i} lies outside the file");
                     switch (type)
                     {

@@ -1,5 +1,2 @@
-using TorchSharp;
-var x = torch.randn(4, 3, requires_grad: true);
-var y = (x * x).sum();
-y.backward();
-Console.WriteLine($"ok {y.item<float>()} {x.grad!.shape[0]}");
+// Composition only: the commands live in Commands/, the error policy in CliApp.
+return TransferGen.Cli.CliApp.Run(args);

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using SkiaSharp;
+using TransferGen.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -131,6 +132,15 @@ public static class ImageCodec
     /// </summary>
     public static byte[] EncodePng(Tensor image)
     {
+        using var skImage = ToSkImage(image);
+        using var png = skImage.Encode(SKEncodedImageFormat.Png, 100)
+            ?? throw new InvalidOperationException("Skia could not encode the PNG");
+        return png.ToArray();
+    }
+
+    /// <summary>Wraps a copy of an image tensor (see <see cref="EncodePng"/>) as a Skia image, for drawing.</summary>
+    internal static SKImage ToSkImage(Tensor image)
+    {
         if (image.dim() != 3 || image.shape[0] is not (1 or 3 or 4))
             throw new ArgumentException($"expected an image tensor [C, H, W] with C = 1, 3 or 4, got [{string.Join(", ", image.shape)}]", nameof(image));
         var c = (int)image.shape[0];
@@ -153,33 +163,12 @@ public static class ImageCodec
 
         var info = new SKImageInfo(w, h,
             c == 1 ? SKColorType.Gray8 : SKColorType.Rgba8888, c == 4 ? SKAlphaType.Unpremul : SKAlphaType.Opaque);
-        using var skImage = SKImage.FromPixelCopy(info, hwc)
-            ?? throw new InvalidOperationException("Skia could not wrap the pixels");
-        using var png = skImage.Encode(SKEncodedImageFormat.Png, 100)
-            ?? throw new InvalidOperationException("Skia could not encode the PNG");
-        return png.ToArray();
+        return SKImage.FromPixelCopy(info, hwc) ?? throw new InvalidOperationException("Skia could not wrap the pixels");
     }
 
     /// <summary>
     /// Writes <paramref name="image"/> (see <see cref="EncodePng"/>) as a PNG file. The file appears whole or not at
     /// all: the bytes go to a temporary file in the same folder, which is then renamed over <paramref name="path"/>.
     /// </summary>
-    public static void SavePng(Tensor image, string path)
-    {
-        var png = EncodePng(image);
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllBytes(temp, png);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-    }
+    public static void SavePng(Tensor image, string path) => AtomicFile.WriteAllBytes(path, EncodePng(image));
 }

@@ -1,5 +1,4 @@
 using SkiaSharp;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace TransferGen.Imaging;
@@ -35,7 +34,7 @@ public static class LabelledGrid
             canvas.DrawText(rows[r].Label, pad, top + cell / 2f + font.Size / 3f, SKTextAlign.Left, font, textPaint);
             for (var c = 0; c < rows[r].Images.Count; c++)
             {
-                using var image = ToSkImage(rows[r].Images[c]);
+                using var image = ImageCodec.ToSkImage(rows[r].Images[c]);
                 var scale = Math.Min((float)cell / image.Width, (float)cell / image.Height);
                 var w = image.Width * scale;
                 var h = image.Height * scale;
@@ -47,25 +46,5 @@ public static class LabelledGrid
         using var snapshot = surface.Snapshot();
         using var data = snapshot.Encode(SKEncodedImageFormat.Png, 100);
         return data.ToArray();
-    }
-
-    /// <summary>Converts a [C,H,W] tensor (uint8, or float in 0..1) to an opaque RGBA Skia image.</summary>
-    internal static SKImage ToSkImage(Tensor image)
-    {
-        using var scope = NewDisposeScope();
-        if (image.dim() != 3 || (image.shape[0] != 1 && image.shape[0] != 3))
-            throw new ArgumentException($"expected an image tensor [1 or 3, H, W], got [{string.Join(", ", image.shape)}]", nameof(image));
-        var bytes = image.dtype == ScalarType.Byte ? image : image.clamp(0, 1).mul(255).round().to(ScalarType.Byte);
-        if (bytes.shape[0] == 1) bytes = bytes.expand(3, -1, -1);
-        var height = (int)bytes.shape[1];
-        var width = (int)bytes.shape[2];
-        // HWC plus an opaque alpha channel, the layout Skia's Rgba8888 expects.
-        var alpha = torch.full(1, height, width, 255, dtype: ScalarType.Byte);
-        var rgba = torch.cat([bytes.cpu(), alpha], 0).permute(1, 2, 0).contiguous();
-        var pixels = rgba.data<byte>().ToArray();
-        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
-        using var bitmap = new SKBitmap(info);
-        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
-        return SKImage.FromBitmap(bitmap);
     }
 }

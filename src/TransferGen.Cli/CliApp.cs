@@ -1,0 +1,92 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TransferGen.Cli.Commands;
+
+namespace TransferGen.Cli;
+
+/// <summary>Builds the `transfergen` command tree and turns failures into one sentence and an exit code.</summary>
+public static class CliApp
+{
+    /// <summary>Exit code for bad input the user can fix (missing path, corrupt file, bad option).</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Exit code for an internal error or an environment that cannot run TransferGen.</summary>
+    public const int InternalError = 1;
+
+    /// <summary>Runs the tool with the given arguments and returns its exit code.</summary>
+    public static int Run(string[] args)
+    {
+        var verbose = args.Contains("--verbose");
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            Configure(config);
+            config.UseStrictParsing();
+            config.PropagateExceptions();
+        });
+        try
+        {
+            return app.Run(args);
+        }
+        catch (Exception e)
+        {
+            return Report(e, verbose);
+        }
+    }
+
+    /// <summary>Registers every command; shared with the in-process tests.</summary>
+    public static void Configure(IConfigurator config)
+    {
+        config.SetApplicationName("transfergen");
+        config.SetApplicationVersion(typeof(CliApp).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+        config.AddBranch("data", data =>
+        {
+            data.SetDescription("Inspect datasets.");
+            data.AddCommand<DataInfoCommand>("info")
+                .WithDescription("Show a dataset's format, classes, image shape and per-class counts; optionally write a grid of examples.")
+                .WithExample("data", "info", "fashion-mnist", "--grid", "samples.png")
+                .WithExample("data", "info", "./my-images", "--json");
+        });
+    }
+
+    /// <summary>Prints one sentence for <paramref name="e"/> on stderr and returns the exit code.</summary>
+    public static int Report(Exception e, bool verbose)
+    {
+        var (message, code) = Classify(e);
+        Console.Error.WriteLine($"error: {message}");
+        if (verbose) Console.Error.WriteLine(e.ToString());
+        else if (code == InternalError) Console.Error.WriteLine("(run again with --verbose to see the stack trace)");
+        return code;
+    }
+
+    /// <summary>Maps an exception to the sentence the user sees and the exit code.</summary>
+    public static (string Message, int Code) Classify(Exception e)
+    {
+        for (var inner = e; inner != null; inner = inner.InnerException)
+        {
+            if (inner is InputException input) return (input.Message, BadInput);
+            if (inner is CommandParseException or CommandRuntimeException) return (inner.Message, BadInput);
+        }
+        if (LibTorchLoadFailure(e) is { } why)
+            return ($"LibTorch could not be loaded ({why}); rebuild with `dotnet build` on this machine (the build patches "
+                    + "TorchSharp for older libstdc++) or install a libstdc++ that provides GLIBCXX_3.4.32.", InternalError);
+        return ($"unexpected internal error: {e.GetBaseException().Message}", InternalError);
+    }
+
+    static string? LibTorchLoadFailure(Exception e)
+    {
+        for (var inner = e; inner != null; inner = inner.InnerException)
+        {
+            if (inner is DllNotFoundException) return inner.Message;
+            if (inner.Message.Contains("LibTorchSharp", StringComparison.Ordinal) || inner.Message.Contains("libtorch", StringComparison.OrdinalIgnoreCase))
+                return FirstLine(inner.Message);
+        }
+        return null;
+    }
+
+    static string FirstLine(string s)
+    {
+        var end = s.IndexOfAny(['\r', '\n']);
+        return (end < 0 ? s : s[..end]).TrimEnd('.');
+    }
+}

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+
+namespace TransferGen.Tests.Cli;
+
+/// <summary>Runs the real `transfergen` program (the CLI assembly next to the tests) as a child process.</summary>
+public static class CliRunner
+{
+    /// <summary>What a run printed and returned.</summary>
+    public sealed record Result(int ExitCode, string StdOut, string StdErr);
+
+    /// <summary>Runs the tool with <paramref name="args"/> and waits (at most two minutes).</summary>
+    public static Result Run(params string[] args) => Run(null, args);
+
+    /// <summary>Runs the tool with extra environment variables.</summary>
+    public static Result Run(IDictionary<string, string>? environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TransferGen.Cli.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        if (environment != null) foreach (var (k, v) in environment) start.Environment[k] = v;
+        start.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(120_000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"transfergen {string.Join(' ', args)} did not finish in two minutes");
+        }
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
