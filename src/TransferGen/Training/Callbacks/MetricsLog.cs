@@ -1,0 +1,47 @@
+using System.Text.Json;
+using TransferGen.IO;
+
+namespace TransferGen.Training.Callbacks;
+
+/// <summary>
+/// Records every epoch's figures in a run folder: appends one JSON line per epoch to metrics.jsonl (readable while
+/// training runs) and rewrites metrics.json atomically with the whole history and the final state.
+/// </summary>
+public sealed class MetricsLog(string runFolder) : ICallback
+{
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>Runs after callbacks that add figures to the epoch (validation, FID).</summary>
+    public int Order => 100;
+
+    /// <summary>Path of the per-epoch JSON-lines file.</summary>
+    public string LinesPath => Path.Combine(runFolder, "metrics.jsonl");
+
+    /// <summary>Path of the summary file.</summary>
+    public string SummaryPath => Path.Combine(runFolder, "metrics.json");
+
+    /// <inheritdoc />
+    public void AfterEpoch(TrainingContext context)
+    {
+        var line = new Dictionary<string, double>(context.EpochMetrics) { ["epoch"] = context.Epoch + 1, ["step"] = context.GlobalStep };
+        File.AppendAllText(LinesPath, JsonSerializer.Serialize(line) + "\n");
+        WriteSummary(context, context.History.Append(context.EpochMetrics));
+    }
+
+    /// <inheritdoc />
+    public void AfterFit(TrainingContext context) => WriteSummary(context, context.History);
+
+    void WriteSummary(TrainingContext context, IEnumerable<Dictionary<string, double>> history)
+    {
+        var epochs = history.ToList();
+        var summary = new Dictionary<string, object?>
+        {
+            ["epochs_completed"] = epochs.Count,
+            ["steps"] = context.GlobalStep,
+            ["stopped_early"] = context.StopReason,
+            ["final"] = epochs.LastOrDefault(),
+            ["history"] = epochs,
+        };
+        AtomicFile.WriteAllText(SummaryPath, JsonSerializer.Serialize(summary, Json));
+    }
+}
