@@ -1,3 +1,4 @@
+using System.Globalization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -63,6 +64,6 @@ public sealed class Normalize : ITransform
     public ImageShape OutputShape(ImageShape input) => input;
 
     /// <inheritdoc />
-    public override string ToString() =>
-        $"Normalize(mean [{string.Join(", ", _mean)}], std [{string.Join(", ", _std)}]{(_scale == 1 ? "" : $", scale {_scale}")})";
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"Normalize(mean [{string.Join(", ", _mean)}], std [{string.Join(", ", _std)}]{(_scale == 1 ? "" : $", scale {_scale}")})");
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using static TorchSharp.torch;
 
 namespace TransferGen.Data.Transforms;
@@ -30,5 +31,5 @@ public sealed class RandomHorizontalFlip : ITransform
     public ImageShape OutputShape(ImageShape input) => input;
 
     /// <inheritdoc />
-    public override string ToString() => $"RandomHorizontalFlip(p={_p})";
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"RandomHorizontalFlip(p={_p})");
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,6 +38,7 @@ public sealed class RandomRotation : ITransform
     public static Tensor Rotate(Tensor image, double degrees)
     {
         ImageTensor.Check(image, nameof(Rotate));
+        if (!double.IsFinite(degrees)) throw new ArgumentOutOfRangeException(nameof(degrees), degrees, "must be finite");
         var (_, h, w) = ImageTensor.Size(image);
         double quarterTurns = degrees / 90;
         if (quarterTurns == Math.Round(quarterTurns))
@@ -72,5 +74,5 @@ public sealed class RandomRotation : ITransform
     public ImageShape OutputShape(ImageShape input) => input;
 
     /// <inheritdoc />
-    public override string ToString() => $"RandomRotation(±{_maxDegrees}°)";
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"RandomRotation(±{_maxDegrees}°)");
 }

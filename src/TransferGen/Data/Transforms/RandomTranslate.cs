@@ -1,3 +1,4 @@
+using System.Globalization;
 using static TorchSharp.torch;
 
 namespace TransferGen.Data.Transforms;
@@ -54,5 +55,6 @@ public sealed class RandomTranslate : ITransform
     public ImageShape OutputShape(ImageShape input) => input;
 
     /// <inheritdoc />
-    public override string ToString() => $"RandomTranslate(±{_maxFractionX:P0} x, ±{_maxFractionY:P0} y)";
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"RandomTranslate(±{_maxFractionX * 100}% x, ±{_maxFractionY * 100}% y)");
 }

@@ -59,6 +59,15 @@ public class PipelineTests
         Assert.False(new Compose(new ToFloat(), new Resize(2, 2)).IsRandom);
     }
 
+    [Fact]
+    public void OriginalDesignWorksOnBytesToo()
+    {
+        using var image = torch.arange(64, dtype: ScalarType.Byte).reshape(1, 8, 8);
+        using var augmented = Augmentation.OriginalDesign().Apply(image, new Random(5));
+        Assert.Equal(ScalarType.Byte, augmented.dtype);
+        Assert.Equal(image.shape, augmented.shape);
+    }
+
     public static TheoryData<string> AllTransforms => new(Catalogue.Keys);
 
     static readonly Dictionary<string, ITransform> Catalogue = new ITransform[]
