@@ -1,0 +1,34 @@
+namespace TransferGen.Data;
+
+/// <summary>How a <see cref="BatchLoader"/> cuts a split into batches and how far ahead it works.</summary>
+public sealed record BatchLoaderOptions
+{
+    /// <summary>Images per batch (the last batch of an epoch may be smaller unless <see cref="DropLast"/>).</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Visit the images in a shuffled order, a pure function of (<see cref="Seed"/>, epoch).</summary>
+    public bool Shuffle { get; init; }
+
+    /// <summary>Seed of the shuffle and of the per-sample augmentation.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Leave out the last batch of an epoch when it is smaller than <see cref="BatchSize"/>.</summary>
+    public bool DropLast { get; init; }
+
+    /// <summary>Background threads that read and transform images.</summary>
+    public int Workers { get; init; } = 2;
+
+    /// <summary>
+    /// Finished batches that may wait for the consumer (rounded up to a multiple of <see cref="Workers"/>); each
+    /// worker may be building one more. This bounds the loader's memory.
+    /// </summary>
+    public int Prefetch { get; init; } = 2;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a value below 1.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Workers, 1, nameof(Workers));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Prefetch, 1, nameof(Prefetch));
+    }
+}
