@@ -1,0 +1,76 @@
+using TorchSharp;
+using TransferGen.Data;
+using TransferGen.Generation;
+using TransferGen.Models.Gan;
+using TransferGen.Tests.Models.Gan;
+using static TorchSharp.torch;
+
+namespace TransferGen.Tests.Generation;
+
+public class GanStepTests
+{
+    public static TheoryData<string, GanLossKind> Cases()
+    {
+        var data = new TheoryData<string, GanLossKind>();
+        foreach (var variant in new[] { "mlp", "dcgan", "dcgan-sn", "cdcgan-proj", "cdcgan-ac" })
+            foreach (var loss in Enum.GetValues<GanLossKind>())
+                data.Add(variant, loss);
+        return data;
+    }
+
+    static Tensor Snapshot(nn.Module module) => cat(module.parameters().Select(p => p.detach().flatten()).ToArray());
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void OneStepRunsChangesBothNetworksAndLeaksNothing(string variant, GanLossKind loss)
+    {
+        var shape = new ImageShape(1, 28, 28);
+        // WGAN-GP wants a per-image critic: no BatchNorm in D.
+        var (g, d) = TinyGan.Create(variant, shape, classes: 3, batchNorm: loss == GanLossKind.WganGp ? false : null);
+        var options = new GanStepOptions { Loss = loss, GeneratorLearningRate = 1e-3, DiscriminatorLearningRate = 1e-3 };
+        var (optG, optD) = options.CreateOptimizers(g, d);
+        using var rng = new torch.Generator(42);
+        using var real = rand(new long[] { 4, 1, 28, 28 }, generator: rng).mul_(2).sub_(1);
+        using var labels = tensor(new long[] { 0, 1, 2, 1 });
+
+        var first = GanStep.Run(g, d, optG, optD, real, labels, options, rng);   // warm-up: lazily created state
+        Assert.True(first.IsFinite, first.ToString());
+
+        using var g0 = Snapshot(g);
+        using var d0 = Snapshot(d);
+        var stats = DisposeScopeManager.Statistics;
+        var (live, outside, detached) = (stats.ThreadTotalLiveCount, stats.CreatedOutsideScopeCount, stats.DetachedFromScopeCount);
+        for (var i = 0; i < 3; i++)
+        {
+            var result = GanStep.Run(g, d, optG, optD, real, labels, options, rng);
+            Assert.True(result.IsFinite, result.ToString());
+        }
+        // Nothing created during the steps survives them: every tensor lived in the step's scope.
+        Assert.Equal(live, stats.ThreadTotalLiveCount);
+        Assert.Equal(outside, stats.CreatedOutsideScopeCount);
+        Assert.Equal(detached, stats.DetachedFromScopeCount);
+
+        using var g1 = Snapshot(g);
+        using var d1 = Snapshot(d);
+        Assert.False(g0.allclose(g1), "generator parameters did not change");
+        Assert.False(d0.allclose(d1), "discriminator parameters did not change");
+    }
+
+    [Fact]
+    public void ConditionalStepWithoutLabelsIsRejected()
+    {
+        var (g, d) = TinyGan.Create("cdcgan-ac", new ImageShape(1, 28, 28));
+        var options = new GanStepOptions();
+        var (optG, optD) = options.CreateOptimizers(g, d);
+        using var real = zeros(2, 1, 28, 28);
+        Assert.Throws<ArgumentException>(() => GanStep.Run(g, d, optG, optD, real, null, options));
+    }
+
+    [Fact]
+    public void DefaultsAreDcgansAdam()
+    {
+        var o = new GanStepOptions();
+        Assert.Equal((0.5, 0.999, 2e-4, 2e-4, 10.0), (o.Beta1, o.Beta2, o.GeneratorLearningRate, o.DiscriminatorLearningRate, o.GradientPenaltyWeight));
+        Assert.Throws<InputException>(() => (o with { Beta1 = 1.0 }).Validate());
+    }
+}
