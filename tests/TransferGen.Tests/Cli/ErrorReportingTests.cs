@@ -1,0 +1,43 @@
+using TransferGen.Cli;
+
+namespace TransferGen.Tests.Cli;
+
+/// <summary>How failures turn into one sentence and an exit code.</summary>
+public class ErrorReportingTests
+{
+    [Fact]
+    public void Input_errors_are_exit_code_2_with_their_own_sentence_even_when_wrapped()
+    {
+        var (message, code) = CliApp.Classify(new AggregateException(new InputException("data.idx: the file is truncated.")));
+        Assert.Equal(CliApp.BadInput, code);
+        Assert.Equal("data.idx: the file is truncated.", message);
+    }
+
+    [Fact]
+    public void A_native_load_failure_says_why_and_what_to_do_in_one_sentence()
+    {
+        var failure = new TypeInitializationException("TorchSharp.torch",
+            new NotSupportedException("Failed to load native component LibTorchSharp.\nTrace: ...lots of lines..."));
+        var (message, code) = CliApp.Classify(failure);
+        Assert.Equal(CliApp.InternalError, code);
+        Assert.DoesNotContain('\n', message);
+        Assert.Contains("LibTorch could not be loaded", message);
+        Assert.Contains("dotnet build", message);
+    }
+
+    [Fact]
+    public void Anything_else_is_an_internal_error_in_one_line()
+    {
+        var (message, code) = CliApp.Classify(new InvalidOperationException("boom"));
+        Assert.Equal(CliApp.InternalError, code);
+        Assert.Contains("boom", message);
+    }
+
+    [Fact]
+    public void Parse_errors_are_bad_input()
+    {
+        var result = CliRunner.Run("data", "info", "fashion-mnist", "--no-such-option");
+        Assert.Equal(CliApp.BadInput, result.ExitCode);
+        Assert.Contains("no-such-option", result.StdErr);
+    }
+}
