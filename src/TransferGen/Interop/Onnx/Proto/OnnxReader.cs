@@ -26,7 +26,7 @@ internal static class OnnxReader
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new InputException($"'{source}' is not a readable ONNX model: its protobuf data is truncated or corrupt ({e.Message.TrimEnd('.')}).", e);
+            throw new InputException($"'{source}' is not a readable ONNX model: its protobuf data is truncated or corrupt.", e);
         }
         catch (InvalidDataException e)
         {
