@@ -10,8 +10,8 @@ internal static class OnnxOpTable
     /// <summary>The factory for <paramref name="opType"/>, or null when the op is not supported.</summary>
     public static Func<OnnxNodeContext, OnnxOp>? Find(string opType) => Factories.GetValueOrDefault(opType);
 
-    /// <summary>Every supported op type, sorted (for messages and documentation).</summary>
-    public static IReadOnlyList<string> Supported { get; } = [.. Factories.Keys.Order(StringComparer.Ordinal), "Constant"];
+    /// <summary>Every supported op type, sorted; Constant is folded at import rather than built as an op.</summary>
+    public static IReadOnlyList<string> Supported { get; } = [.. Factories.Keys.Append("Constant").Order(StringComparer.Ordinal)];
 
     static Dictionary<string, Func<OnnxNodeContext, OnnxOp>> Build()
     {

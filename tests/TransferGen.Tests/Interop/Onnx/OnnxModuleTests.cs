@@ -8,11 +8,10 @@ namespace TransferGen.Tests.Interop.Onnx;
 /// <summary>The imported module as a torch module: names, state_dict, train/eval, memory, global pooling.</summary>
 public sealed class OnnxModuleTests
 {
-    // conv → bn → relu → maxpool → flatten → gemm, with weights from the given seed's initializers.
+    // conv → bn → relu → maxpool → reshape → gemm; `bias` varies the conv bias so two imports differ.
     static byte[] SmallNet(float bias = 0.1f, float momentum = 0.9f)
     {
-        var weights = new OnnxModelWriter();
-        return weights
+        return new OnnxModelWriter()
             .Input("image", null, 2, 6, 6).Output("logits")
             .Random("conv1.weight", [4, 2, 3, 3]).Initializer("conv1.bias", [4], [bias, -bias, bias, 0])
             .Random("bn1.scale", [4]).Random("bn1.shift", [4]).Random("bn1.mean", [4]).Random("bn1.var", [4], 0.5f, 1.5f)
@@ -25,6 +24,15 @@ public sealed class OnnxModuleTests
             .Node("Reshape", ["p", "flat"], ["f"], "flatten")
             .Node("Gemm", ["f", "fc.weight", "fc.bias"], ["logits"], "fc", Attr.Int("transB", 1))
             .ToBytes();
+    }
+
+    [Fact]
+    public void SupportedOpsCoverTheCommonCnnOps()
+    {
+        string[] needed = ["Conv", "ConvTranspose", "BatchNormalization", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "MaxPool",
+            "AveragePool", "GlobalAveragePool", "Add", "Sub", "Mul", "Concat", "Split", "Flatten", "Reshape", "Gemm", "MatMul",
+            "Dropout", "Softmax", "Constant", "Identity"];
+        Assert.Empty(needed.Except(OnnxModule.SupportedOps));
     }
 
     [Fact]
