@@ -14,6 +14,7 @@ namespace TransferGen.Interop.Onnx;
 public static class ResNet18ImageNet
 {
     static readonly Lazy<float[]> ChannelMeans = new(ComputeChannelMeans);
+    static readonly Lazy<Tensor> SharedMeanImage = new(() => LoadMeanImage().DetachFromDisposeScope());
 
     /// <summary>The input size the network was trained at (and the mean image's size).</summary>
     public const int NativeSize = 224;
@@ -53,6 +54,24 @@ public static class ResNet18ImageNet
 
     /// <summary>Per-channel averages of the mean image, in BGR order (about 103.1, 115.9, 123.2).</summary>
     public static IReadOnlyList<float> ChannelMeanBgr => Array.AsReadOnly(ChannelMeans.Value);
+
+    /// <summary>
+    /// Turns images as TransferGen handles them — float [N, C, H, W], RGB (or grey, C = 1) in 0..1 — into this
+    /// network's input: BGR in 0..255 minus the mean image at 224×224, or minus the per-channel means at other sizes.
+    /// Returns a new tensor on the images' device.
+    /// </summary>
+    public static Tensor Preprocess(Tensor images)
+    {
+        if (images.dim() != 4 || images.shape[1] is not (1 or 3))
+            throw new ArgumentException($"expected images [N, 1 or 3, H, W], got [{string.Join(", ", images.shape)}]", nameof(images));
+        using var scope = NewDisposeScope();
+        var rgb = images.shape[1] == 1 ? images.expand(-1, 3, -1, -1) : images;
+        var bgr = rgb.flip(1).mul(255f);
+        var mean = images.shape[2] == NativeSize && images.shape[3] == NativeSize
+            ? SharedMeanImage.Value.to(images.device)
+            : tensor(ChannelMeans.Value, [3, 1, 1]).to(images.device);
+        return bgr.sub(mean).MoveToOuterDisposeScope();
+    }
 
     static float[] ComputeChannelMeans()
     {
