@@ -79,7 +79,7 @@ public static class ImageFolderReader
                 splits = [splits[0].Subset(Enumerable.Range(0, splits[0].Count).ToList(), "train")];
             else
             {
-                var (train, test) = StratifiedSplitter.Split(splits[0], options.TestFraction, options.Seed);
+                var (train, test) = Subsampling.StratifiedSplit(splits[0], options.TestFraction, options.Seed);
                 splits = [train, test];
             }
         }
