@@ -78,6 +78,8 @@ public static class CliApp
         for (var inner = e; inner != null; inner = inner.InnerException)
         {
             if (inner is DllNotFoundException) return inner.Message;
+            // A LibTorch runtime error (ExternalException) proves the library loaded, though its trace names libtorch_cpu.so.
+            if (inner is System.Runtime.InteropServices.ExternalException) return null;
             if (inner.Message.Contains("LibTorchSharp", StringComparison.Ordinal) || inner.Message.Contains("libtorch", StringComparison.OrdinalIgnoreCase))
                 return FirstLine(inner.Message);
         }
