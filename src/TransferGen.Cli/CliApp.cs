@@ -47,6 +47,14 @@ public static class CliApp
                 .WithExample("data", "info", "fashion-mnist", "--grid", "samples.png")
                 .WithExample("data", "info", "./my-images", "--json");
         });
+        config.AddBranch("bench", bench =>
+        {
+            bench.SetDescription("Measure speed and quality with fixed, reproducible workloads.");
+            bench.AddCommand<BenchThroughputCommand>("throughput")
+                .WithDescription("Images per second of a ResNet18 training step (W1), ResNet18 inference (W2) and a DCGAN step (W3) on this CPU.")
+                .WithExample("bench", "throughput", "--json")
+                .WithExample("bench", "throughput", "--variants");
+        });
     }
 
     /// <summary>Prints one sentence for <paramref name="e"/> on stderr and returns the exit code.</summary>
