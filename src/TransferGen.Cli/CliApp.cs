@@ -21,6 +21,7 @@ public static class CliApp
         app.Configure(config =>
         {
             Configure(config);
+            config.SetInterceptor(new TorchThreadsInterceptor());
             config.UseStrictParsing();
             config.PropagateExceptions();
         });

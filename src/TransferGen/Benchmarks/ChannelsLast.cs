@@ -45,7 +45,8 @@ public static class ChannelsLast
         ArgumentNullException.ThrowIfNull(module);
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        foreach (var m in module.modules())
+        // TorchSharp's modules() lists descendants only, so the module itself is added.
+        foreach (var m in module.modules().Prepend(module).Distinct())
         {
             switch (m)
             {
