@@ -21,6 +21,7 @@ public static class CliApp
         app.Configure(config =>
         {
             Configure(config);
+            config.SetInterceptor(new TorchThreadsInterceptor());
             config.UseStrictParsing();
             config.PropagateExceptions();
         });
@@ -46,6 +47,14 @@ public static class CliApp
                 .WithDescription("Show a dataset's format, classes, image shape and per-class counts; optionally write a grid of examples.")
                 .WithExample("data", "info", "fashion-mnist", "--grid", "samples.png")
                 .WithExample("data", "info", "./my-images", "--json");
+        });
+        config.AddBranch("bench", bench =>
+        {
+            bench.SetDescription("Measure speed and quality with fixed, reproducible workloads.");
+            bench.AddCommand<BenchThroughputCommand>("throughput")
+                .WithDescription("Images per second of a ResNet18 training step (W1), ResNet18 inference (W2) and a DCGAN step (W3) on this CPU.")
+                .WithExample("bench", "throughput", "--json")
+                .WithExample("bench", "throughput", "--variants");
         });
     }
 
@@ -78,6 +87,8 @@ public static class CliApp
         for (var inner = e; inner != null; inner = inner.InnerException)
         {
             if (inner is DllNotFoundException) return inner.Message;
+            // A LibTorch runtime error (ExternalException) proves the library loaded, though its trace names libtorch_cpu.so.
+            if (inner is System.Runtime.InteropServices.ExternalException) return null;
             if (inner.Message.Contains("LibTorchSharp", StringComparison.Ordinal) || inner.Message.Contains("libtorch", StringComparison.OrdinalIgnoreCase))
                 return FirstLine(inner.Message);
         }
