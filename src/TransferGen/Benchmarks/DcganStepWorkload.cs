@@ -2,6 +2,8 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using TransferGen.Data;
+using TransferGen.Models.Gan;
 
 namespace TransferGen.Benchmarks;
 
@@ -11,9 +13,8 @@ namespace TransferGen.Benchmarks;
 /// Throughput counts the real images of the batch.
 /// </summary>
 /// <remarks>
-/// The networks are the benchmark's own minimal copies (<see cref="BenchGenerator"/>, <see cref="BenchDiscriminator"/>)
-/// so this benchmark does not wait for the GAN branch; swap them for <c>TransferGen.Models.Gan</c>'s DCGAN when that
-/// is merged, so that the number measures the models users train.
+/// The networks are <see cref="GanFactory"/>'s DCGAN, the models `gan train --arch dcgan` trains, so the number measures
+/// what users run; the step itself is spelled out here so the variants (input reuse, gradient zeroing) can be compared.
 /// </remarks>
 public sealed class DcganStepWorkload : IThroughputWorkload
 {
@@ -25,8 +26,8 @@ public sealed class DcganStepWorkload : IThroughputWorkload
 
     const int Features = 64; // ngf = ndf
 
-    readonly BenchGenerator generator;
-    readonly BenchDiscriminator discriminator;
+    readonly GanGenerator generator;
+    readonly GanDiscriminator discriminator;
     readonly optim.Optimizer optimizerG;
     readonly optim.Optimizer optimizerD;
     readonly WorkloadOptions options;
@@ -40,8 +41,8 @@ public sealed class DcganStepWorkload : IThroughputWorkload
         BatchSize = this.options.BatchSize ?? StandardBatch;
         if (this.options.ImageSize is { } s && s != 32) throw new ArgumentException("the benchmark DCGAN is built for 32×32 images", nameof(options));
         torch.manual_seed(this.options.Seed);
-        generator = new BenchGenerator(Nz, Features);
-        discriminator = new BenchDiscriminator(Features);
+        (generator, discriminator) = GanFactory.Create("dcgan", new ImageShape(1, 32, 32), 0,
+            new GanOptions { Nz = Nz, Ngf = Features, Ndf = Features });
         if (this.options.ChannelsLast)
         {
             ChannelsLast.Convert(generator);
@@ -52,7 +53,7 @@ public sealed class DcganStepWorkload : IThroughputWorkload
         using var scope = NewDisposeScope();
         // The real batch stands in for a data loader's output and is always reused: loading is not what W3 measures.
         real = Layout(torch.rand(BatchSize, 1, 32, 32).mul_(2).sub_(1)).DetachFromDisposeScope();
-        if (this.options.ReuseInputs) noise = Layout(torch.randn(BatchSize, Nz, 1, 1)).DetachFromDisposeScope();
+        if (this.options.ReuseInputs) noise = torch.randn(BatchSize, Nz).DetachFromDisposeScope();
     }
 
     /// <inheritdoc />
@@ -65,18 +66,19 @@ public sealed class DcganStepWorkload : IThroughputWorkload
     public void Step()
     {
         // Fresh noise every step, as in training; refilled in place when inputs are reused.
-        var z = noise is null ? Layout(torch.randn(BatchSize, Nz, 1, 1)) : noise.normal_();
+        var z = noise is null ? torch.randn(BatchSize, Nz) : noise.normal_();
 
         // Update D: softplus(-D(x)) + softplus(D(G(z))) is the non-saturating BCE loss on logits, without a sigmoid layer.
         ZeroGrad(discriminator, optimizerD);
-        var fake = generator.call(z);
-        var lossD = functional.softplus(-discriminator.call(real)).mean() + functional.softplus(discriminator.call(fake.detach())).mean();
+        var fake = generator.Generate(z, null);
+        var lossD = functional.softplus(-discriminator.Forward(real, null).Logit).mean()
+                    + functional.softplus(discriminator.Forward(fake.detach(), null).Logit).mean();
         lossD.backward();
         optimizerD.step();
 
         // Update G: maximise log D(G(z)), i.e. minimise softplus(-D(G(z))); D's gradients from this pass are dropped next step.
         ZeroGrad(generator, optimizerG);
-        var lossG = functional.softplus(-discriminator.call(fake)).mean();
+        var lossG = functional.softplus(-discriminator.Forward(fake, null).Logit).mean();
         lossG.backward();
         optimizerG.step();
     }
