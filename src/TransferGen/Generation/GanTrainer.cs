@@ -92,13 +92,13 @@ public static class GanTrainer
 
         var loop = new TrainingLoop<Batch>(
             epoch => config.DryRun ? data.Loader.Epoch(epoch).Take(steps) : data.Loader.Epoch(epoch),
-            (batch, _) =>
+            (batch, ctx) =>
             {
                 var onDevice = device.type == DeviceType.CPU;
                 var real = onDevice ? batch.Images : batch.Images.to(device);
                 var labels = !conditional ? null : onDevice ? batch.Labels : batch.Labels.to(device);
                 var result = GanStep.Run(g, d, optG, optD, real, labels, config.Step, latentRng);
-                ema.Update();
+                ema.Update(EmaDecayAt(config.EmaDecay, ctx.GlobalStep));
                 return new Dictionary<string, double>
                 {
                     ["d_loss"] = result.DLoss,
@@ -114,6 +114,14 @@ public static class GanTrainer
         loop.Fit(context);
         return new GanTrainingResult(context, data.Split.Count, steps, resumedFrom);
     }
+
+    /// <summary>
+    /// The EMA decay used at <paramref name="step"/>: min(decay, (1 + step) / (10 + step)). With a fixed 0.999 the
+    /// average would still be 90 % random initial weights after 100 steps, so early sample grids would show noise;
+    /// the warm-up lets it follow the generator closely at first. A function of the global step alone, so a resumed
+    /// run averages exactly as an uninterrupted one.
+    /// </summary>
+    public static double EmaDecayAt(double decay, long step) => Math.Min(decay, (1.0 + step) / (10.0 + step));
 
     /// <summary>The device for "cpu" or "cuda"; an <see cref="InputException"/> when CUDA is asked for but absent.</summary>
     public static Device ResolveDevice(string name) => name switch
