@@ -1,6 +1,7 @@
 using Spectre.Console;
 using Spectre.Console.Cli;
 using TransferGen.Cli.Commands;
+using TransferGen.Cli.Commands.Gan;
 
 namespace TransferGen.Cli;
 
@@ -56,6 +57,23 @@ public static class CliApp
                 .WithExample("bench", "throughput", "--json")
                 .WithExample("bench", "throughput", "--variants");
         });
+        config.AddBranch("gan", gan =>
+        {
+            gan.SetDescription("Train GANs, sample from them and evaluate them.");
+            gan.AddCommand<GanTrainCommand>("train")
+                .WithDescription("Train a GAN (mlp, dcgan, cdcgan) into a run folder, or --resume one.")
+                .WithExample("gan", "train", "--data", "fashion-mnist", "--arch", "dcgan", "--out", "runs/dcgan", "--epochs", "5")
+                .WithExample("gan", "train", "--resume", "runs/dcgan", "--epochs", "10");
+            gan.AddCommand<GanSampleCommand>("sample")
+                .WithDescription("Generate images from a trained run: a folder (ImageFolder), a grid PNG or an interpolation strip.")
+                .WithExample("gan", "sample", "--model", "runs/dcgan", "-n", "64", "--out", "grid.png");
+            gan.AddCommand<GanEvaluateCommand>("evaluate")
+                .WithDescription("FID/KID of a run's generator against the real test split, with the real-vs-real floor.")
+                .WithExample("gan", "evaluate", "--model", "runs/dcgan", "--data", "fashion-mnist", "-n", "1000");
+        });
+        config.AddCommand<FidCommand>("fid")
+            .WithDescription("FID and KID between two image sets (dataset names or folders), stating the feature network and resize.")
+            .WithExample("fid", "fashion-mnist", "./generated", "--features", "pixels", "--json");
     }
 
     /// <summary>Prints one sentence for <paramref name="e"/> on stderr and returns the exit code.</summary>

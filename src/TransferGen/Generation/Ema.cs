@@ -46,14 +46,21 @@ public sealed class Ema<TModule> where TModule : nn.Module
     /// <summary>Weight of the old average per update.</summary>
     public double Decay { get; }
 
-    /// <summary>Number of <see cref="Update"/> calls since construction or the last <see cref="CopyFromSource"/>.</summary>
+    /// <summary>Number of <see cref="Update()"/> calls since construction or the last <see cref="CopyFromSource"/>.</summary>
     public long Updates { get; private set; }
 
     /// <summary>Moves the average towards the source's current weights; call after each generator update.</summary>
-    public void Update()
+    public void Update() => Update(Decay);
+
+    /// <summary>
+    /// Moves the average towards the source with an explicit <paramref name="decay"/> for this update, e.g. a warm-up
+    /// schedule that starts low so the average is not dominated by the random initial weights for thousands of steps.
+    /// </summary>
+    public void Update(double decay)
     {
+        if (!(decay >= 0 && decay < 1)) throw new ArgumentOutOfRangeException(nameof(decay), decay, "decay must be in [0, 1)");
         using var _ = no_grad();
-        foreach (var (source, shadow) in _parameters) shadow.mul_(Decay).add_(source, alpha: 1.0 - Decay);
+        foreach (var (source, shadow) in _parameters) shadow.mul_(decay).add_(source, alpha: 1.0 - decay);
         foreach (var (source, shadow) in _buffers) shadow.copy_(source);
         Updates++;
     }

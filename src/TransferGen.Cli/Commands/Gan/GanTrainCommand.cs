@@ -1,0 +1,166 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+using TransferGen.Generation;
+using TransferGen.Models.Gan;
+
+namespace TransferGen.Cli.Commands.Gan;
+
+/// <summary>`transfergen gan train`: trains a GAN into a run folder, or resumes one.</summary>
+public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
+{
+    /// <summary>Exit code when a divergence detector stopped the run (the last good checkpoint is kept).</summary>
+    public const int Diverged = 3;
+
+    /// <summary>Options of `gan train`.</summary>
+    public sealed class Settings : CommonSettings
+    {
+        /// <summary>Dataset spec.</summary>
+        [CommandOption("--data <D>")]
+        [Description("Training data: a builtin name (fashion-mnist) or a dataset folder. Not needed with --resume.")]
+        public string? Data { get; init; }
+
+        /// <summary>Architecture.</summary>
+        [CommandOption("--arch <ARCH>")]
+        [Description("mlp, dcgan or cdcgan (class-conditional). Default dcgan.")]
+        public string? Arch { get; init; }
+
+        /// <summary>Run folder.</summary>
+        [CommandOption("--out <RUN>")]
+        [Description("Run folder to create: config.json, metrics.json(l), samples/, tensorboard/, checkpoint.bin, model/.")]
+        public string? Out { get; init; }
+
+        /// <summary>Total epochs.</summary>
+        [CommandOption("--epochs <E>")]
+        [Description("Total epochs (with --resume: the new total). Default 5, or 1 with --dry-run.")]
+        public int? Epochs { get; init; }
+
+        /// <summary>Image side.</summary>
+        [CommandOption("--image-size <N>")]
+        [Description("Square image side: 28, 32 or 64 for the DCGANs. Default: the data's size if supported, else 32.")]
+        public int? ImageSize { get; init; }
+
+        /// <summary>Seed.</summary>
+        [CommandOption("--seed <S>")]
+        [Description("Seed of weights, data order, subsets and latent draws. Default 0.")]
+        public int? Seed { get; init; }
+
+        /// <summary>Images per class.</summary>
+        [CommandOption("--labels-per-class <K>")]
+        [Description("Train on only K images per class (seeded).")]
+        public int? LabelsPerClass { get; init; }
+
+        /// <summary>Image cap.</summary>
+        [CommandOption("--max-images <N>")]
+        [Description("Train on a seeded random subset of N images.")]
+        public int? MaxImages { get; init; }
+
+        /// <summary>Loss.</summary>
+        [CommandOption("--loss <LOSS>")]
+        [Description("ns (non-saturating, default), hinge or wgan-gp (needs --spectral-norm or the mlp, for a BatchNorm-free critic).")]
+        public string? Loss { get; init; }
+
+        /// <summary>Spectral norm in D.</summary>
+        [CommandOption("--spectral-norm")]
+        [Description("Spectral normalization in every discriminator layer (BatchNorm is then off in D).")]
+        public bool SpectralNorm { get; init; }
+
+        /// <summary>Batch size.</summary>
+        [CommandOption("--batch-size <B>")]
+        [Description("Images per step. Default 64.")]
+        public int? BatchSize { get; init; }
+
+        /// <summary>G learning rate.</summary>
+        [CommandOption("--g-lr <LR>")]
+        [Description("Generator Adam learning rate. Default 2e-4.")]
+        public double? GLr { get; init; }
+
+        /// <summary>D learning rate.</summary>
+        [CommandOption("--d-lr <LR>")]
+        [Description("Discriminator Adam learning rate (TTUR: may differ from --g-lr). Default 2e-4.")]
+        public double? DLr { get; init; }
+
+        /// <summary>EMA decay.</summary>
+        [CommandOption("--ema-decay <X>")]
+        [Description("Decay of the generator's weight average used for samples and the saved model. Default 0.999.")]
+        public double? EmaDecay { get; init; }
+
+        /// <summary>Run to resume.</summary>
+        [CommandOption("--resume <RUN>")]
+        [Description("Continue RUN from its checkpoint; options other than --epochs and --device come from its config.")]
+        public string? Resume { get; init; }
+
+        /// <summary>Device.</summary>
+        [CommandOption("--device <DEV>")]
+        [Description("cpu (default) or cuda.")]
+        public string? Device { get; init; }
+
+        /// <summary>Smoke run.</summary>
+        [CommandOption("--dry-run")]
+        [Description("Two steps on 16 images: checks the whole code path in seconds.")]
+        public bool DryRun { get; init; }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
+    {
+        var (config, run, resume) = s.Resume is { } resumeRun ? ForResume(s, resumeRun) : ForNewRun(s);
+        var progress = new GanProgress(TimeSpan.FromSeconds(2));
+        Console.Error.WriteLine(resume
+            ? $"Resuming {run} ({config.Arch} on {config.Data}) up to epoch {config.Epochs}."
+            : $"Training {config.Arch} on {config.Data} into {run} for {config.Epochs} epoch(s){(config.DryRun ? " (dry run)" : "")}.");
+        var result = GanTrainer.Train(config, run, resume, [progress]);
+
+        if (result.Diverged)
+        {
+            Console.Error.WriteLine($"error: {result.Context.StopReason}. The last good checkpoint (epoch {result.Context.History.Count}) is kept in {run}.");
+            return Diverged;
+        }
+        Console.WriteLine($"Trained {result.Context.History.Count} epoch(s) on {result.TrainImages} images ({result.StepsPerEpoch} steps/epoch); " +
+                          $"samples in {Path.Combine(run, "samples")}, generator in {GanModelFiles.Folder(run)}.");
+        return 0;
+    }
+
+    static (GanTrainingConfig, string, bool) ForNewRun(Settings s)
+    {
+        if (s.Out is null) throw new InputException("No run folder given: pass --out RUN (or --resume RUN to continue one).");
+        if (s.Data is null) throw new InputException("No training data given: pass --data (a builtin name or a dataset folder).");
+        if (File.Exists(GanCheckpoint.PathIn(s.Out)))
+            throw new InputException($"{s.Out} already holds a training run; continue it with --resume {s.Out} or choose another --out.");
+        var defaults = new GanTrainingConfig();
+        var steps = new GanStepOptions();
+        var config = new GanTrainingConfig
+        {
+            Data = s.Data,
+            Arch = (s.Arch ?? "dcgan").Trim().ToLowerInvariant(),
+            ImageSize = s.ImageSize,
+            Epochs = s.Epochs ?? (s.DryRun ? 1 : defaults.Epochs),
+            Seed = s.Seed ?? 0,
+            LabelsPerClass = s.LabelsPerClass,
+            MaxImages = s.MaxImages,
+            BatchSize = s.BatchSize ?? defaults.BatchSize,
+            EmaDecay = s.EmaDecay ?? defaults.EmaDecay,
+            Device = s.Device ?? "cpu",
+            DryRun = s.DryRun,
+            Model = new GanOptions { SpectralNorm = s.SpectralNorm },
+            Step = steps with
+            {
+                Loss = s.Loss is null ? steps.Loss : GanLoss.Parse(s.Loss),
+                GeneratorLearningRate = s.GLr ?? steps.GeneratorLearningRate,
+                DiscriminatorLearningRate = s.DLr ?? steps.DiscriminatorLearningRate,
+            },
+        };
+        return (config, s.Out, false);
+    }
+
+    static (GanTrainingConfig, string, bool) ForResume(Settings s, string run)
+    {
+        if (s.Out is not null && Path.GetFullPath(s.Out) != Path.GetFullPath(run))
+            throw new InputException("--resume continues a run in its own folder; leave out --out or give the same folder.");
+        if (!Directory.Exists(run)) throw new InputException($"{run}: no such run folder to resume.");
+        var state = GanCheckpoint.ReadState(GanCheckpoint.PathIn(run));
+        var config = state.Config with { Epochs = s.Epochs ?? state.Config.Epochs, Device = s.Device ?? state.Config.Device };
+        if (config.Epochs <= state.EpochsCompleted)
+            throw new InputException($"{run} has already trained {state.EpochsCompleted} epoch(s); pass a larger --epochs to continue.");
+        return (config, run, true);
+    }
+}

@@ -1,0 +1,40 @@
+using System.Globalization;
+using TransferGen.Metrics;
+
+namespace TransferGen.Cli;
+
+/// <summary>How FID/KID scores are printed: one JSON shape and one human shape, both stating the mode.</summary>
+public static class ScoreReport
+{
+    /// <summary>The JSON-shaped object of one comparison (keys written as they are here).</summary>
+    public static Dictionary<string, object> Json(ImageSetScores s) => new()
+    {
+        ["fid"] = s.Fid,
+        ["kid"] = s.Kid,
+        ["kid_std"] = s.KidStd,
+        ["n_a"] = s.A.Count,
+        ["n_b"] = s.B.Count,
+        ["features"] = s.Features,
+        ["feature_dim"] = s.FeatureDim,
+        ["resize_filter"] = s.ResizeFilter,
+        ["resize_size"] = s.InputSize,
+        ["kid_subsets"] = s.KidSubsets,
+        ["kid_subset_size"] = s.KidSubsetSize,
+        ["source_a"] = s.A.Source,
+        ["split_a"] = s.A.Split,
+        ["source_b"] = s.B.Source,
+        ["split_b"] = s.B.Split,
+        ["note"] = ImageSetScores.Caveat,
+    };
+
+    /// <summary>Lines for a person: the figures, then the mode.</summary>
+    public static IEnumerable<string> Human(string title, ImageSetScores s)
+    {
+        var c = CultureInfo.InvariantCulture;
+        yield return string.Format(c, "{0}: FID {1:0.####}   KID {2:0.######} ± {3:0.######}", title, s.Fid, s.Kid, s.KidStd);
+        yield return string.Format(c, "  A: {0} [{1}], {2} images", s.A.Source, s.A.Split, s.A.Count);
+        yield return string.Format(c, "  B: {0} [{1}], {2} images", s.B.Source, s.B.Split, s.B.Count);
+        yield return string.Format(c, "  mode: features {0} ({1}-d), resized to {2}×{2} with {3}; KID over {4} subsets of {5}",
+            s.Features, s.FeatureDim, s.InputSize, s.ResizeFilter, s.KidSubsets, s.KidSubsetSize);
+    }
+}

@@ -1,0 +1,41 @@
+using TransferGen.Data;
+using TransferGen.Metrics;
+using TransferGen.Models.Gan;
+
+namespace TransferGen.Generation;
+
+/// <summary>A trained generator's scores against real data, with the real-vs-real floor that says what "good" is.</summary>
+/// <param name="Generated">Generated images vs the real reference split.</param>
+/// <param name="Floor">Real training images vs the same reference split, at the same count.</param>
+public sealed record GanEvaluationReport(ImageSetScores Generated, ImageSetScores Floor);
+
+/// <summary>FID/KID of a GAN's EMA generator against the real test split.</summary>
+public static class GanEvaluation
+{
+    /// <summary>
+    /// Generates <paramref name="count"/> images (fewer if the test split is smaller) and scores them against that many
+    /// real test images; scores the same number of real training images against the same test images as the floor.
+    /// A dataset without a test split is split class by class (20 % test, seeded).
+    /// </summary>
+    public static GanEvaluationReport Evaluate(IGenerator generator, string modelSource, string data, FeatureNetwork network,
+        int count, int seed = 0, int kidSubsets = 100)
+    {
+        var dataset = DatasetResolver.Load(data, new DatasetOptions { Seed = seed });
+        if (!dataset.HasSplit("test") || !dataset.HasSplit("train"))
+            throw new InputException($"{data} needs a train and a test split for the real-vs-real floor (it has: {string.Join(", ", dataset.Splits.Select(s => s.Name))}).");
+        var test = ImageSetScoring.Limit(dataset["test"], count, seed);
+        var n = Math.Min(test.Count, dataset["train"].Count);
+        test = ImageSetScoring.Limit(test, n, seed);
+        var train = ImageSetScoring.Limit(dataset["train"], n, seed);
+
+        var extractor = network.Create();
+        var reference = new ImageSetSide(data, "test", test.Count);
+        var generated = ImageSetScoring.Score(network, extractor,
+            ImageSetScoring.Resized(GanSampling.Batches(generator, n, 64, seed), network.InputSize), new ImageSetSide(modelSource, "generated", n),
+            ImageSetScoring.Batches(test, network.InputSize), reference, kidSubsets, seed);
+        var floor = ImageSetScoring.Score(network, extractor,
+            ImageSetScoring.Batches(train, network.InputSize), new ImageSetSide(data, "train", n),
+            ImageSetScoring.Batches(test, network.InputSize), reference, kidSubsets, seed);
+        return new GanEvaluationReport(generated, floor);
+    }
+}

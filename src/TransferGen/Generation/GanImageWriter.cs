@@ -1,0 +1,109 @@
+using TorchSharp;
+using TransferGen.Data;
+using TransferGen.Imaging;
+using TransferGen.Models.Gan;
+using static TorchSharp.torch;
+
+namespace TransferGen.Generation;
+
+/// <summary>
+/// Writes generated images to disk: as an ImageFolder (readable back with DatasetResolver), as one grid PNG, or as
+/// an interpolation strip. Every file is written atomically; everything is reproducible from the seed.
+/// </summary>
+public static class GanImageWriter
+{
+    /// <summary>Folder name of an unconditional model's images.</summary>
+    public const string UnconditionalFolder = "generated";
+
+    /// <summary>
+    /// Writes <paramref name="count"/> PNGs under <paramref name="folder"/>: one subfolder per class named after the
+    /// class (characters not allowed in file names become '_'), or <see cref="UnconditionalFolder"/> for an
+    /// unconditional model. Without <paramref name="classIndex"/> a conditional model cycles through the classes.
+    /// Returns the files written.
+    /// </summary>
+    public static IReadOnlyList<string> WriteFolder(IGenerator g, IReadOnlyList<string> classes, string folder, int count,
+        int? classIndex, long seed, int batchSize = 64)
+    {
+        CheckClass(g, classes, classIndex);
+        var source = classIndex is int k ? new FixedClass(g, k) : g;
+        var files = new List<string>(count);
+        var written = 0;
+        foreach (var batch in GanSampling.Batches(source, count, batchSize, seed))
+        {
+            using (batch)
+            {
+                for (var i = 0; i < batch.shape[0]; i++, written++)
+                {
+                    // The label GanSampling.Batches gave image `written` (classes cycle), or the fixed class.
+                    var label = classIndex ?? (g.ClassCount is int kk ? written % kk : -1);
+                    var sub = label < 0 ? UnconditionalFolder : FolderName(classes[label]);
+                    var path = Path.Combine(folder, sub, $"{written:D6}.png");
+                    using var image = batch[i];
+                    ImageCodec.SavePng(image, path);
+                    files.Add(path);
+                }
+            }
+        }
+        return files;
+    }
+
+    /// <summary>
+    /// Writes a grid PNG of <paramref name="count"/> images (rows of ⌈√count⌉), labels as in <see cref="WriteFolder"/>.
+    /// </summary>
+    public static void WriteGrid(IGenerator g, IReadOnlyList<string> classes, string path, int count, int? classIndex, long seed)
+    {
+        CheckClass(g, classes, classIndex);
+        using var scope = NewDisposeScope();
+        var z = GanSampling.FixedNoise(count, g.LatentDim, seed);
+        var labels = g.ClassCount is not int k ? null
+            : classIndex is int c ? full(count, c, dtype: ScalarType.Int64)
+            : arange(count, dtype: ScalarType.Int64).remainder(k);
+        var grid = GanSampling.Grid(g, z, labels, nrow: (int)Math.Ceiling(Math.Sqrt(count)));
+        ImageCodec.SavePng(grid, path);
+    }
+
+    /// <summary>
+    /// Writes a one-row strip of <paramref name="steps"/> images along the great circle between two seeded latent
+    /// points (class <paramref name="classIndex"/>, default 0, for a conditional model).
+    /// </summary>
+    public static void WriteInterpolation(IGenerator g, IReadOnlyList<string> classes, string path, int steps, int? classIndex, long seed)
+    {
+        CheckClass(g, classes, classIndex);
+        using var scope = NewDisposeScope();
+        var ends = GanSampling.FixedNoise(2, g.LatentDim, seed);
+        var label = g.ClassCount is null ? (int?)null : classIndex ?? 0;
+        var strip = GanSampling.InterpolationStrip(g, ends[0], ends[1], Math.Max(2, steps), label, spherical: true);
+        ImageCodec.SavePng(strip, path);
+    }
+
+    /// <summary>The folder name used for class <paramref name="name"/>.</summary>
+    public static string FolderName(string name)
+    {
+        var invalid = Path.GetInvalidFileNameChars();
+        var safe = new string(name.Select(ch => invalid.Contains(ch) || ch == '\\' ? '_' : ch).ToArray()).Trim();
+        return safe.Length == 0 || safe.StartsWith('.') ? "_" + safe : safe;
+    }
+
+    static void CheckClass(IGenerator g, IReadOnlyList<string> classes, int? classIndex)
+    {
+        if (classIndex is not int k) return;
+        if (g.ClassCount is null)
+            throw new InputException("--class needs a class-conditional model (trained with --arch cdcgan); this one is unconditional.");
+        if (k < 0 || k >= g.ClassCount)
+            throw new InputException($"--class {k} is out of range: the model knows classes 0..{g.ClassCount - 1} ({string.Join(", ", classes)}).");
+    }
+
+    /// <summary>A conditional generator seen as an unconditional one that always draws class <paramref name="label"/>.</summary>
+    sealed class FixedClass(IGenerator inner, int label) : IGenerator
+    {
+        public int LatentDim => inner.LatentDim;
+        public int? ClassCount => null;
+        public ImageShape Shape => inner.Shape;
+
+        public Tensor Generate(Tensor z, Tensor? labels = null)
+        {
+            using var fixedLabels = full(z.shape[0], label, dtype: ScalarType.Int64, device: z.device);
+            return inner.Generate(z, fixedLabels);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TransferGen.IO;
+using TransferGen.Models.Gan;
+
+namespace TransferGen.Generation;
+
+/// <summary>
+/// Every option of one GAN training run. Stored as <c>config.json</c> in the run folder and inside each checkpoint,
+/// so a resume rebuilds exactly the same data pipeline and networks.
+/// </summary>
+public sealed record GanTrainingConfig
+{
+    /// <summary>Dataset spec: a builtin name or a folder (as DatasetResolver takes it).</summary>
+    public string Data { get; init; } = "";
+
+    /// <summary>Architecture: "mlp", "dcgan" or "cdcgan".</summary>
+    public string Arch { get; init; } = "dcgan";
+
+    /// <summary>Side of the square training images in pixels (28, 32 or 64 for the DCGANs); null means the
+    /// dataset's size when supported, else 32.</summary>
+    public int? ImageSize { get; init; }
+
+    /// <summary>Total number of epochs of the run (a resume may raise it).</summary>
+    public int Epochs { get; init; } = 5;
+
+    /// <summary>Seed of the weights, the data order and subsets, and every latent draw.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Keep only this many training images per class (few-shot generation); all when null.</summary>
+    public int? LabelsPerClass { get; init; }
+
+    /// <summary>Keep only this many training images (a seeded random subset); all when null.</summary>
+    public int? MaxImages { get; init; }
+
+    /// <summary>Images per step (the last incomplete batch of an epoch is dropped).</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Weight of the old average in the EMA generator per step.</summary>
+    public double EmaDecay { get; init; } = 0.999;
+
+    /// <summary>"cpu" or "cuda".</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>A smoke run: a couple of steps on a few images, to exercise the real code path in seconds.</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>Consecutive steps with a discriminator loss below <see cref="CollapseThreshold"/> that count as
+    /// divergence (not used with WGAN-GP, whose critic loss is not bounded below by 0).</summary>
+    public int CollapseSteps { get; init; } = 200;
+
+    /// <summary>Discriminator loss under which D is taken to have won outright.</summary>
+    public double CollapseThreshold { get; init; } = 1e-3;
+
+    /// <summary>Architecture options (nz, ngf, ndf, spectral norm, ...).</summary>
+    public GanOptions Model { get; init; } = new();
+
+    /// <summary>Loss and optimizer options.</summary>
+    public GanStepOptions Step { get; init; } = new();
+
+    /// <summary>Serializer settings of config.json: readable names, enums as strings.</summary>
+    public static JsonSerializerOptions Json { get; } = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    /// <summary>Throws <see cref="InputException"/> naming the first option out of range.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Data)) throw new InputException("No dataset given: pass --data.");
+        if (!GanFactory.Architectures.Contains(Arch)) throw new InputException($"Unknown GAN architecture '{Arch}' (choose one of: {string.Join(", ", GanFactory.Architectures)}).");
+        if (ImageSize is < 4) throw new InputException($"--image-size must be at least 4 (got {ImageSize}).");
+        if (Epochs < 1) throw new InputException($"--epochs must be at least 1 (got {Epochs}).");
+        if (LabelsPerClass is < 1) throw new InputException($"--labels-per-class must be at least 1 (got {LabelsPerClass}).");
+        if (MaxImages is < 1) throw new InputException($"--max-images must be at least 1 (got {MaxImages}).");
+        if (BatchSize < 2) throw new InputException($"--batch-size must be at least 2 (BatchNorm needs two images), got {BatchSize}.");
+        if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new InputException($"--ema-decay must be in [0, 1) (got {EmaDecay}).");
+        if (Device is not ("cpu" or "cuda")) throw new InputException($"--device must be cpu or cuda (got '{Device}').");
+        if (CollapseSteps < 1) throw new InputException($"The collapse window must be at least 1 step (got {CollapseSteps}).");
+        Model.Validate();
+        Step.Validate();
+    }
+
+    /// <summary>Writes this config as JSON to <paramref name="path"/> atomically.</summary>
+    public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
+
+    /// <summary>This config as indented JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Parses a config written by <see cref="ToJson"/>.</summary>
+    public static GanTrainingConfig FromJson(string json, string source) =>
+        JsonSerializer.Deserialize<GanTrainingConfig>(json, Json)
+        ?? throw new InputException($"{source} holds no GAN training config.");
+
+    /// <summary>Reads a run's config.json; an <see cref="InputException"/> when it is missing or malformed.</summary>
+    public static GanTrainingConfig Load(string path)
+    {
+        if (!File.Exists(path)) throw new InputException($"{path}: no such file (is this a `gan train` run folder?).");
+        try
+        {
+            return FromJson(File.ReadAllText(path), path);
+        }
+        catch (JsonException e)
+        {
+            throw new InputException($"{path} is not a valid GAN training config ({e.Message}).", e);
+        }
+    }
+}

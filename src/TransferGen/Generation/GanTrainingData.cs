@@ -1,0 +1,81 @@
+using TransferGen.Data;
+using TransferGen.Data.Transforms;
+
+namespace TransferGen.Generation;
+
+/// <summary>
+/// The training images of a GAN run: the dataset's train split (or its first split), cut down as the options say,
+/// scaled to [-1, 1] at the chosen square size.
+/// </summary>
+public sealed class GanTrainingData
+{
+    /// <summary>Images a dry run trains on.</summary>
+    public const int DryRunImages = 16;
+
+    /// <summary>Batch size of a dry run.</summary>
+    public const int DryRunBatchSize = 8;
+
+    /// <summary>Steps per epoch of a dry run.</summary>
+    public const int DryRunSteps = 2;
+
+    GanTrainingData(ImageSplit split, IReadOnlyList<string> classes, ImageShape shape, BatchLoader loader)
+    {
+        Split = split;
+        Classes = classes;
+        Shape = shape;
+        Loader = loader;
+    }
+
+    /// <summary>The training images (after subsetting).</summary>
+    public ImageSplit Split { get; }
+
+    /// <summary>The dataset's class names.</summary>
+    public IReadOnlyList<string> Classes { get; }
+
+    /// <summary>The shape the networks see.</summary>
+    public ImageShape Shape { get; }
+
+    /// <summary>The shuffling loader (drops the last incomplete batch).</summary>
+    public BatchLoader Loader { get; }
+
+    /// <summary>Training steps per epoch.</summary>
+    public int StepsPerEpoch(GanTrainingConfig config) => config.DryRun ? Math.Min(DryRunSteps, Loader.BatchCount) : Loader.BatchCount;
+
+    /// <summary>
+    /// The image side used for <paramref name="shape"/> when none is asked for: the data's own size when it is square
+    /// and a DCGAN size (28, 32, 64), so nothing is resampled; otherwise 32.
+    /// </summary>
+    public static int DefaultImageSize(ImageShape shape) =>
+        shape.Height == shape.Width && shape.Height is 28 or 32 or 64 ? shape.Height : 32;
+
+    /// <summary>Loads and prepares the data of <paramref name="config"/>.</summary>
+    public static GanTrainingData Load(GanTrainingConfig config)
+    {
+        var dataset = DatasetResolver.Load(config.Data, new DatasetOptions { Seed = config.Seed });
+        var split = dataset.HasSplit("train") ? dataset["train"] : dataset.Splits[0];
+        if (config.LabelsPerClass is int k) split = Subsampling.PerClass(split, k, config.Seed);
+        var max = config.DryRun ? Math.Min(DryRunImages, config.MaxImages ?? DryRunImages) : config.MaxImages;
+        if (max is int n && n < split.Count)
+        {
+            // A seeded random subset (kept in split order), so a small run still sees every class.
+            var order = DataRandom.ShuffledOrder(split.Count, config.Seed, epoch: -1);
+            split = split.Subset(order.Take(n).Order().ToArray());
+        }
+
+        var size = config.ImageSize ?? DefaultImageSize(split.Shape);
+        var shape = new ImageShape(split.Shape.Channels, size, size);
+        var batchSize = Math.Min(config.DryRun ? DryRunBatchSize : config.BatchSize, split.Count);
+        if (batchSize < 2) throw new InputException($"{config.Data}: a GAN needs at least 2 training images (got {split.Count}).");
+        // [0, 1] → [-1, 1], the range of the generator's tanh.
+        var transform = new Compose(new ToFloat(), new Resize(size, size), new Normalize([0.5], [0.5]));
+        var loader = new BatchLoader(split, transform, new BatchLoaderOptions
+        {
+            BatchSize = batchSize,
+            Shuffle = true,
+            Seed = config.Seed,
+            // Equal batches: the fake batch matches the real one, and BatchNorm never sees a batch of one.
+            DropLast = true,
+        });
+        return new GanTrainingData(split, dataset.Classes, shape, loader);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+
+namespace TransferGen.Metrics;
+
+/// <summary>A feature network FID/KID can use, with what a report must state about it.</summary>
+/// <param name="Name">The name users pass to --features.</param>
+/// <param name="InputSize">Side (pixels) images are resized to before the network sees them.</param>
+/// <param name="ResizeFilter">How they are resized, for the report.</param>
+/// <param name="Description">One line on what the features are.</param>
+/// <param name="Create">Builds the extractor (called once per command).</param>
+public sealed record FeatureNetwork(string Name, int InputSize, string ResizeFilter, string Description, Func<IFeatureExtractor> Create);
+
+/// <summary>
+/// The feature networks known by name. FID/KID values are comparable only between runs that used the same network
+/// (and resize and sample counts): every report names the one it used.
+/// </summary>
+/// <remarks>
+/// <c>pixels</c> is built in (cheap, for tests and smoke runs). <c>resnet18-imagenet</c>, the default, is registered
+/// by whoever provides the ImageNet ResNet18 (through <see cref="Register"/>); until then asking for it is a clear
+/// <see cref="InputException"/>.
+/// </remarks>
+public static class FeatureExtractors
+{
+    /// <summary>The ImageNet ResNet18's 512-d pooled features (the default).</summary>
+    public const string ResNet18ImageNet = "resnet18-imagenet";
+
+    /// <summary>The built-in pixel-statistics features.</summary>
+    public const string Pixels = "pixels";
+
+    /// <summary>The network used when none is named.</summary>
+    public const string Default = ResNet18ImageNet;
+
+    /// <summary>The resize every network gets: bilinear, antialiased when shrinking (the Resize transform).</summary>
+    public const string BilinearAntialiased = "bilinear (antialiased when shrinking)";
+
+    static readonly ConcurrentDictionary<string, FeatureNetwork> Registry = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [Pixels] = new FeatureNetwork(Pixels, PixelFeatures.InputSize, BilinearAntialiased, PixelFeatures.Summary, () => new PixelFeatures()),
+    };
+
+    /// <summary>The names registered so far.</summary>
+    public static IReadOnlyList<string> Names => Registry.Keys.Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Registers (or replaces) a feature network under <paramref name="name"/>.</summary>
+    /// <param name="name">Name for --features.</param>
+    /// <param name="factory">Builds the extractor.</param>
+    /// <param name="inputSize">Side images are resized to before extraction.</param>
+    /// <param name="description">One line for reports.</param>
+    public static void Register(string name, Func<IFeatureExtractor> factory, int inputSize = 224, string description = "")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
+        Registry[name] = new FeatureNetwork(name, inputSize, BilinearAntialiased, description, factory);
+    }
+
+    /// <summary>The network called <paramref name="name"/>; an <see cref="InputException"/> when it is unknown.</summary>
+    public static FeatureNetwork Resolve(string name)
+    {
+        if (Registry.TryGetValue(name.Trim(), out var network)) return network;
+        if (string.Equals(name.Trim(), ResNet18ImageNet, StringComparison.OrdinalIgnoreCase))
+            throw new InputException($"The feature network '{ResNet18ImageNet}' is not available in this build yet (the ImageNet ResNet18 import has not landed); use --features {Pixels} for now, knowing its values are only comparable with other '{Pixels}' scores.");
+        throw new InputException($"Unknown feature network '{name}' (available: {string.Join(", ", Names)}).");
+    }
+}
