@@ -97,7 +97,7 @@ public static class CliApp
         if (LibTorchLoadFailure(e) is { } why)
             return ($"LibTorch could not be loaded ({why}); rebuild with `dotnet build` on this machine (the build patches "
                     + "TorchSharp for older libstdc++) or install a libstdc++ that provides GLIBCXX_3.4.32.", InternalError);
-        return ($"unexpected internal error: {e.GetBaseException().Message}", InternalError);
+        return ($"unexpected internal error: {FirstLine(e.GetBaseException().Message)}", InternalError);
     }
 
     static string? LibTorchLoadFailure(Exception e)

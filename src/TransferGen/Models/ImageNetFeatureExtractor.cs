@@ -18,7 +18,10 @@ public sealed class ImageNetFeatureExtractor : IFeatureExtractor, IDisposable
     /// <summary>Loads the network (in eval mode) for extraction at <paramref name="size"/>×<paramref name="size"/>.</summary>
     public ImageNetFeatureExtractor(int size = ResNet18ImageNet.NativeSize, Device? device = null)
     {
-        if (size < 32) throw new ArgumentOutOfRangeException(nameof(size), size, "the network needs inputs of at least 32×32");
+        // The file's stride-2 convolutions pad asymmetrically, so residual branches only line up when every stage's map is
+        // even: the side must be a multiple of 32 (224 = 7·32 is the native size).
+        if (size < 32 || size % 32 != 0)
+            throw new ArgumentOutOfRangeException(nameof(size), size, "the ImageNet ResNet18 needs a square input whose side is a multiple of 32");
         Size = size;
         _device = device ?? CPU;
         _network = ResNet18ImageNet.Load();
