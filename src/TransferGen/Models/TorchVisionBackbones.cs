@@ -11,8 +11,8 @@ namespace TransferGen.Models;
 /// </summary>
 internal static class TorchVisionBackbones
 {
-    const string Licence = "BSD-3-Clause (TorchVision code); weights: as licensed by their source";
-    const string UserWeights = "user file (--weights .pt/.pth/.safetensors) or --from-scratch";
+    const string Licence = "BSD-3-Clause (code); weights: per source";
+    const string UserWeights = "--weights FILE or --from-scratch";
 
     static readonly string[] ResNetParts = ["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "flatten"];
 
