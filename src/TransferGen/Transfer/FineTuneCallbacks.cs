@@ -63,13 +63,21 @@ internal static class FineTuneCallbacks
         }
     }
 
-    /// <summary>Writes checkpoint.pt and checkpoint.json at the end of every epoch, after the other callbacks.</summary>
+    /// <summary>
+    /// Writes checkpoint.pt and checkpoint.json at the end of every epoch, after the other callbacks. A phase on
+    /// cached features is checkpointed only at its end (or when stopping): redoing it costs seconds, while writing
+    /// the whole model each millisecond-long epoch would dominate it.
+    /// </summary>
     sealed class CheckpointWriter(FineTuneSession session) : ICallback
     {
         public int Order => 200;
 
         public void AfterEpoch(TrainingContext context)
         {
+            var phase = session.Current!;
+            var lastOfPhase = context.Epoch == phase.FirstEpoch + phase.Epochs - 1;
+            if (phase.OnFeatures && !lastOfPhase && !context.StopRequested) return;
+            session.SaveBestIfPending();
             var info = new CheckpointInfo
             {
                 EpochsCompleted = context.Epoch + 1,

@@ -19,6 +19,7 @@ internal sealed class FineTuneSession : IDisposable
     FeatureCache? _trainFeatures, _valFeatures;
     double[] _baseRates = [];
     Dictionary<string, Tensor>? _bestState;
+    bool _bestPending;
 
     public FineTuneSession(FineTuneOptions options, BackboneSpec spec, Classifier model, Device device, ImageSplit train,
         ImageSplit validation, ITransform trainTransform, ITransform evalTransform, RunFolder? run)
@@ -175,7 +176,11 @@ internal sealed class FineTuneSession : IDisposable
         _trainFeatures = _valFeatures = null;
     }
 
-    /// <summary>Remembers the current weights as the best (in memory, and as model.pt in a run folder).</summary>
+    /// <summary>
+    /// Remembers the current weights as the best: in memory, and as model.pt in a run folder, except during a phase
+    /// on cached features, whose epochs take milliseconds and would be dominated by writing the whole model; there
+    /// <see cref="SaveBestIfPending"/> writes it when the phase is checkpointed.
+    /// </summary>
     public void KeepAsBest(double score, double loss, int epoch)
     {
         BestScore = score;
@@ -183,7 +188,27 @@ internal sealed class FineTuneSession : IDisposable
         BestEpoch = epoch;
         DisposeBest();
         _bestState = Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
-        if (Run is not null) RunFolder.SaveWeights(Model, Run.ModelPath);
+        _bestPending = Run is not null;
+        if (!Current!.OnFeatures) SaveBestIfPending();
+    }
+
+    /// <summary>Writes the best weights to model.pt if they have changed since the last write.</summary>
+    public void SaveBestIfPending()
+    {
+        if (!_bestPending || _bestState is null || Run is null) return;
+        // model.pt must hold the best weights, not the current ones: swap them in for the write.
+        var current = Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        try
+        {
+            Model.load_state_dict(_bestState);
+            RunFolder.SaveWeights(Model, Run.ModelPath);
+            _bestPending = false;
+        }
+        finally
+        {
+            Model.load_state_dict(current);
+            foreach (var t in current.Values) t.Dispose();
+        }
     }
 
     /// <summary>Loads the best weights into the model (from memory, or model.pt after a resume); false when there are none.</summary>
