@@ -74,6 +74,18 @@ public static class CliApp
         config.AddCommand<FidCommand>("fid")
             .WithDescription("FID and KID between two image sets (dataset names or folders), stating the feature network and resize.")
             .WithExample("fid", "fashion-mnist", "./generated", "--features", "pixels", "--json");
+        config.AddCommand<BackbonesCommand>("backbones")
+            .WithDescription("List the backbones: feature size, native input size, weights, stages, licence.");
+        config.AddCommand<FineTuneCommand>("finetune")
+            .WithDescription("Fine-tune a backbone on a dataset into a run folder (or --resume one).")
+            .WithExample("finetune", "--data", "fashion-mnist", "--backbone", "resnet18", "--from-scratch", "--out", "runs/r18", "--labels-per-class", "100")
+            .WithExample("finetune", "--resume", "runs/r18");
+        config.AddCommand<PredictCommand>("predict")
+            .WithDescription("Show the most likely classes of image files under a fine-tuned model.")
+            .WithExample("predict", "--model", "runs/r18", "shoe.png", "--json");
+        config.AddCommand<EvaluateCommand>("evaluate")
+            .WithDescription("Evaluate a fine-tuned model on a dataset split.")
+            .WithExample("evaluate", "--model", "runs/r18", "--data", "fashion-mnist", "--json");
     }
 
     /// <summary>Prints one sentence for <paramref name="e"/> on stderr and returns the exit code.</summary>

@@ -14,11 +14,14 @@ public sealed class TensorBoardLog(string folder, int everySteps = 10) : ICallba
 {
     SummaryWriter? _writer;
 
+    /// <summary>Runs with the other loggers, after the epoch's figures are complete.</summary>
+    public int Order => 100;
+
     /// <inheritdoc />
     public void BeforeFit(TrainingContext context)
     {
         Directory.CreateDirectory(folder);
-        _writer = utils.tensorboard.SummaryWriter(folder);
+        _writer = utils.tensorboard.SummaryWriter(folder, createRunName: false);
     }
 
     /// <inheritdoc />

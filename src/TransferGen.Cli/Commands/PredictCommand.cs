@@ -1,0 +1,85 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TransferGen.Transfer;
+
+namespace TransferGen.Cli.Commands;
+
+/// <summary>`transfergen predict`: the most likely classes of image files under a fine-tuned model.</summary>
+public sealed class PredictCommand : Command<PredictCommand.Settings>
+{
+    /// <summary>Options of `predict`.</summary>
+    public sealed class Settings : CommonSettings
+    {
+        /// <summary>The run folder.</summary>
+        [CommandOption("--model <RUN>")]
+        [Description("Run folder written by `transfergen finetune`.")]
+        public string? Model { get; init; }
+
+        /// <summary>Image files.</summary>
+        [CommandArgument(0, "<FILE>")]
+        [Description("Image files (PNG, JPEG, ...); resized and normalised exactly as in training.")]
+        public string[] Files { get; init; } = [];
+
+        /// <summary>How many classes to show per image.</summary>
+        [CommandOption("--top <K>")]
+        [DefaultValue(3)]
+        [Description("Classes to show per image.")]
+        public int Top { get; init; } = 3;
+
+        /// <summary>JSON output.</summary>
+        [CommandOption("--json")]
+        [Description("Print exactly one JSON object on stdout.")]
+        public bool Json { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate() =>
+            Top < 1 ? ValidationResult.Error("--top must be at least 1.") : base.Validate();
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Model is null) throw new InputException("--model RUN is required.");
+        using var model = TrainedModel.Load(settings.Model);
+        var predictions = new List<(string File, List<(string Class, double Probability)> Top)>();
+        // Batches of 64 files keep memory bounded for long file lists.
+        foreach (var chunk in settings.Files.Chunk(64))
+        {
+            using var probabilities = model.PredictFiles(chunk);
+            var k = Math.Min(settings.Top, model.Classes.Count);
+            var (values, indices) = probabilities.topk(k, dim: 1);
+            using (values)
+            using (indices)
+            {
+                var p = values.data<float>().ToArray();
+                var c = indices.data<long>().ToArray();
+                for (var i = 0; i < chunk.Length; i++)
+                    predictions.Add((chunk[i], Enumerable.Range(0, k).Select(j => (model.Classes[(int)c[i * k + j]], (double)p[i * k + j])).ToList()));
+            }
+        }
+
+        if (settings.Json)
+        {
+            var json = new
+            {
+                Model = Path.GetFullPath(settings.Model),
+                Predictions = predictions.Select(p => new
+                {
+                    p.File,
+                    Top = p.Top.Select(t => new { t.Class, t.Probability }),
+                }),
+            };
+            Console.Out.WriteLine(JsonSerializer.Serialize(json, CliJson.Options));
+            return 0;
+        }
+        var table = new Table().AddColumns("file", "class", "probability");
+        foreach (var (file, top) in predictions)
+            for (var j = 0; j < top.Count; j++)
+                table.AddRow(j == 0 ? Markup.Escape(file) : "", Markup.Escape(top[j].Class), top[j].Probability.ToString("P1", CultureInfo.InvariantCulture));
+        AnsiConsole.Write(table);
+        return 0;
+    }
+}

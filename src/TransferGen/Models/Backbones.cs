@@ -1,0 +1,68 @@
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace TransferGen.Models;
+
+/// <summary>Where a backbone's initial weights come from.</summary>
+public enum WeightsChoice
+{
+    /// <summary>The weights that ship with the backbone (<see cref="BackboneSpec.CreatePretrained"/>).</summary>
+    Builtin,
+
+    /// <summary>A user's weight file.</summary>
+    File,
+
+    /// <summary>Random initialisation (the honest baseline).</summary>
+    Scratch,
+}
+
+/// <summary>Builds backbones and classifiers from registry entries.</summary>
+public static class Backbones
+{
+    /// <summary>
+    /// Builds <paramref name="spec"/>'s backbone with weights from <paramref name="choice"/>
+    /// (<paramref name="weightsPath"/> for <see cref="WeightsChoice.File"/>).
+    /// </summary>
+    public static Module<Tensor, Tensor> Create(BackboneSpec spec, WeightsChoice choice, string? weightsPath = null)
+    {
+        switch (choice)
+        {
+            case WeightsChoice.Scratch:
+                return spec.CreateArchitecture();
+            case WeightsChoice.Builtin:
+                return (spec.CreatePretrained ?? throw new InputException(
+                    $"Backbone '{spec.Name}' has no built-in weights; give --weights FILE or --from-scratch."))();
+            default:
+                var backbone = spec.CreateArchitecture();
+                try
+                {
+                    WeightsFile.Load(backbone, weightsPath ?? throw new ArgumentNullException(nameof(weightsPath)), spec);
+                }
+                catch
+                {
+                    backbone.Dispose();
+                    throw;
+                }
+                return backbone;
+        }
+    }
+
+    /// <summary>
+    /// Builds the classifier for <paramref name="classCount"/> classes and <paramref name="inputChannels"/>-channel
+    /// data: with <see cref="GrayscaleMode.Adapt"/> and one channel the first convolution is adapted to gray.
+    /// </summary>
+    public static Classifier CreateClassifier(BackboneSpec spec, WeightsChoice choice, string? weightsPath, int classCount,
+        int inputChannels, GrayscaleMode gray, double dropout = 0)
+    {
+        var backbone = Create(spec, choice, weightsPath);
+        if (inputChannels == 1 && gray == GrayscaleMode.Adapt) FirstConvAdapter.ToSingleChannel(backbone, spec.FirstConv);
+        return new Classifier(backbone, spec.FeatureDim, classCount, dropout);
+    }
+
+    /// <summary>
+    /// The preprocessing a classifier built for <paramref name="inputChannels"/>-channel data with
+    /// <paramref name="gray"/> needs: the backbone's own, or its single-channel form after adaptation.
+    /// </summary>
+    public static Preprocessing EffectivePreprocessing(BackboneSpec spec, int inputChannels, GrayscaleMode gray) =>
+        inputChannels == 1 && gray == GrayscaleMode.Adapt ? spec.Preprocessing.ForSingleChannel() : spec.Preprocessing;
+}

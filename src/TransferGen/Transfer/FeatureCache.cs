@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using TorchSharp;
+using TransferGen.Data;
+using TransferGen.Data.Transforms;
+using static TorchSharp.torch;
+
+namespace TransferGen.Transfer;
+
+/// <summary>
+/// Backbone features of a whole split, computed once in inference mode without augmentation, so a linear probe
+/// trains its head for many epochs at the cost of one forward pass over the data.
+/// </summary>
+public sealed class FeatureCache : IDisposable
+{
+    FeatureCache(Tensor features, Tensor labels, TimeSpan elapsed)
+    {
+        Features = features;
+        Labels = labels;
+        Elapsed = elapsed;
+    }
+
+    /// <summary>Features [N, F] on the model's device.</summary>
+    public Tensor Features { get; }
+
+    /// <summary>Labels [N] (int64) on the same device.</summary>
+    public Tensor Labels { get; }
+
+    /// <summary>Time the forward pass took.</summary>
+    public TimeSpan Elapsed { get; }
+
+    /// <summary>Number of images.</summary>
+    public int Count => (int)Labels.shape[0];
+
+    /// <summary>Runs <paramref name="backbone"/> over <paramref name="split"/> and keeps the features.</summary>
+    public static FeatureCache Compute(nn.Module<Tensor, Tensor> backbone, ImageSplit split, ITransform transform, int batchSize, Device device)
+    {
+        var clock = Stopwatch.StartNew();
+        var wasTraining = backbone.training;
+        backbone.eval();
+        var parts = new List<Tensor>();
+        try
+        {
+            using (inference_mode())
+                foreach (var batch in BatchLoader.Batches(split, transform, batchSize))
+                    using (batch)
+                    using (var images = batch.Images.to(device))
+                    using (var features = backbone.call(images))
+                        parts.Add(features.clone());
+            // Leave inference mode before concatenating, so the cache can feed autograd (the head's training).
+            var all = cat(parts, 0).detach();
+            var labels = tensor(split.Labels.Select(l => (long)l).ToArray(), ScalarType.Int64, device: device);
+            return new FeatureCache(all, labels, clock.Elapsed);
+        }
+        finally
+        {
+            foreach (var t in parts) t.Dispose();
+            backbone.train(wasTraining);
+        }
+    }
+
+    /// <summary>
+    /// The batches of an epoch over the cached features (shuffled by (seed, epoch), as the image loader does),
+    /// as <see cref="Batch"/> objects whose Images are features [B, F]. Each batch is the receiver's to dispose.
+    /// </summary>
+    public IEnumerable<Batch> Epoch(int epoch, int batchSize, int seed, bool dropLast)
+    {
+        var order = DataRandom.ShuffledOrder(Count, seed, epoch);
+        foreach (var chunk in order.Chunk(batchSize))
+        {
+            if (dropLast && chunk.Length < batchSize) yield break;
+            using var index = tensor(chunk.Select(i => (long)i).ToArray(), ScalarType.Int64, device: Features.device);
+            yield return new Batch(Features.index_select(0, index), Labels.index_select(0, index), chunk);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Features.Dispose();
+        Labels.Dispose();
+    }
+}

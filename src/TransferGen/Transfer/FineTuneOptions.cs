@@ -1,0 +1,128 @@
+using TransferGen.Models;
+
+namespace TransferGen.Transfer;
+
+/// <summary>The optimiser a fine-tune uses.</summary>
+public enum OptimizerKind
+{
+    /// <summary>AdamW (decoupled weight decay).</summary>
+    AdamW,
+
+    /// <summary>SGD with (Nesterov-free) momentum.</summary>
+    Sgd,
+}
+
+/// <summary>The shape of the learning rate over a phase.</summary>
+public enum ScheduleKind
+{
+    /// <summary>Linear warm-up, then cosine decay to zero.</summary>
+    Cosine,
+
+    /// <summary>One-cycle: warm-up from lr/25 to lr, then cosine decay to lr/10⁴ (Smith 2018).</summary>
+    OneCycle,
+
+    /// <summary>Constant rate.</summary>
+    Constant,
+}
+
+/// <summary>Everything a fine-tune run depends on (all of it goes into the run's config.json).</summary>
+public sealed record FineTuneOptions
+{
+    /// <summary>Registry name of the backbone.</summary>
+    public string Backbone { get; init; } = "resnet18";
+
+    /// <summary>A weight file for the backbone (.pt, .pth, .safetensors); null uses built-in weights or <see cref="FromScratch"/>.</summary>
+    public string? WeightsFile { get; init; }
+
+    /// <summary>Random initialisation instead of pretrained weights.</summary>
+    public bool FromScratch { get; init; }
+
+    /// <summary>Which parameters train.</summary>
+    public FreezePolicy Freeze { get; init; } = new(FreezeKind.Auto);
+
+    /// <summary>Epochs of the main phase (fine-tune, or the probe itself for <c>--freeze all</c>).</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Epochs of the head-only phase of <see cref="FreezeKind.Auto"/> (cheap: on cached features).</summary>
+    public int ProbeEpochs { get; init; } = 10;
+
+    /// <summary>Images per batch.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Learning rate of the head (the backbone's is this × <see cref="BackboneLrFactor"/>).</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Backbone learning rate as a fraction of the head's (discriminative rates).</summary>
+    public double BackboneLrFactor { get; init; } = 0.1;
+
+    /// <summary>The optimiser.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
+
+    /// <summary>Momentum of SGD.</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>Weight decay (decoupled for AdamW).</summary>
+    public double WeightDecay { get; init; } = 1e-4;
+
+    /// <summary>Learning-rate schedule over each phase, stepped every batch.</summary>
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.Cosine;
+
+    /// <summary>Share of each phase's steps spent warming up linearly.</summary>
+    public double WarmupFraction { get; init; } = 0.1;
+
+    /// <summary>Label smoothing of the cross-entropy loss.</summary>
+    public double LabelSmoothing { get; init; } = 0.1;
+
+    /// <summary>Dropout before the head (0 for none).</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>Images are resized to this height and width.</summary>
+    public int ImageSize { get; init; } = 64;
+
+    /// <summary>Seed of everything random: subsampling, validation split, initialisation, shuffling, augmentation.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>"cpu" or "cuda".</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Train on this many labelled images per class (null: all).</summary>
+    public int? LabelsPerClass { get; init; }
+
+    /// <summary>Share of each class carved from train for validation when the dataset has no "val" split.</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>Stop after this many epochs without a better validation accuracy (0: never).</summary>
+    public int Patience { get; init; } = 5;
+
+    /// <summary>How one-channel data reaches an RGB backbone.</summary>
+    public GrayscaleMode Gray { get; init; } = GrayscaleMode.Replicate;
+
+    /// <summary>Apply the original design's augmentation (rotation, shift, flip) to training images.</summary>
+    public bool Augment { get; init; } = true;
+
+    /// <summary>Background threads of the batch loader.</summary>
+    public int Workers { get; init; } = 2;
+
+    /// <summary>Throws <see cref="InputException"/> for values that make no sense.</summary>
+    public void Validate()
+    {
+        static void Require(bool ok, string message)
+        {
+            if (!ok) throw new InputException(message);
+        }
+        Require(Epochs >= 1, $"--epochs must be at least 1, got {Epochs}.");
+        Require(ProbeEpochs >= 1, $"--probe-epochs must be at least 1, got {ProbeEpochs}.");
+        Require(BatchSize >= 1, $"--batch-size must be at least 1, got {BatchSize}.");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"--lr must be positive, got {LearningRate}.");
+        Require(BackboneLrFactor > 0 && double.IsFinite(BackboneLrFactor), $"--backbone-lr-factor must be positive, got {BackboneLrFactor}.");
+        Require(LabelSmoothing is >= 0 and < 1, $"--label-smoothing must be in [0, 1), got {LabelSmoothing}.");
+        Require(Dropout is >= 0 and < 1, $"--dropout must be in [0, 1), got {Dropout}.");
+        Require(WarmupFraction is >= 0 and < 1, $"the warm-up fraction must be in [0, 1), got {WarmupFraction}.");
+        Require(ImageSize is >= 8 and <= 1024, $"--image-size must be between 8 and 1024, got {ImageSize}.");
+        Require(LabelsPerClass is null or >= 1, $"--labels-per-class must be at least 1, got {LabelsPerClass}.");
+        Require(ValidationFraction is > 0 and < 1, $"the validation fraction must be between 0 and 1, got {ValidationFraction}.");
+        Require(Patience >= 0, $"--patience must be 0 or more, got {Patience}.");
+        Require(Device is "cpu" or "cuda", $"--device must be cpu or cuda, got '{Device}'.");
+        Require(!(FromScratch && WeightsFile is not null), "--from-scratch and --weights exclude each other.");
+    }
+}

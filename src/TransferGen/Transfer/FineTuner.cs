@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using TorchSharp;
+using TransferGen.Data;
+using TransferGen.Models;
+using TransferGen.Training;
+using TransferGen.Training.Callbacks;
+using static TorchSharp.torch;
+
+namespace TransferGen.Transfer;
+
+/// <summary>
+/// Fine-tunes a registered backbone on a labelled dataset with the one <see cref="TrainingLoop{TBatch}"/>:
+/// few-label subsampling, a validation split, the freeze policy's phases (the default probes on cached features,
+/// then fine-tunes everything with a lower backbone rate), discriminative rates, a warm-up + cosine schedule,
+/// label smoothing, seeded augmentation, best-model selection, early stopping, and — given a run folder —
+/// config.json, metrics, TensorBoard events, model.pt and a per-epoch checkpoint that <see cref="Resume"/> continues.
+/// </summary>
+public sealed class FineTuner(FineTuneOptions options)
+{
+    /// <summary>The options.</summary>
+    public FineTuneOptions Options { get; } = options;
+
+    /// <summary>Extra callbacks (progress display, ...), run alongside the fine-tune's own.</summary>
+    public List<ICallback> Callbacks { get; } = [];
+
+    /// <summary>Trains on <paramref name="dataset"/>, writing into <paramref name="run"/> when given.</summary>
+    /// <param name="dataset">The data; its "train" split trains, its "val" split (or a part carved from train) validates,
+    /// its "test" split (if any) is evaluated at the end.</param>
+    /// <param name="run">The run folder; null keeps everything in memory.</param>
+    /// <param name="datasetSpec">How the user named the dataset (recorded so <see cref="Resume"/> can reload it).</param>
+    /// <param name="datasetStrict">Whether the dataset was loaded with --strict.</param>
+    public FineTuneResult Run(ImageDataset dataset, RunFolder? run = null, string? datasetSpec = null, bool datasetStrict = false)
+    {
+        Options.Validate();
+        return Execute(dataset, run, datasetSpec, datasetStrict, resume: null);
+    }
+
+    /// <summary>
+    /// Continues the run in <paramref name="run"/> from its last checkpoint with the options in its config.json;
+    /// the dataset is reloaded from the recorded spec unless <paramref name="dataset"/> is given. A run without a
+    /// checkpoint starts over.
+    /// </summary>
+    public static FineTuneResult Resume(RunFolder run, IEnumerable<ICallback>? callbacks = null, ImageDataset? dataset = null)
+    {
+        var config = RunFolder.ReadJson<RunConfig>(run.ConfigPath);
+        if (dataset is null)
+        {
+            if (config.Dataset is null) throw new InputException($"{run.ConfigPath} names no dataset to resume with.");
+            dataset = DatasetResolver.Load(config.Dataset, new DatasetOptions { Strict = config.DatasetStrict, Seed = config.Options.Seed });
+        }
+        var tuner = new FineTuner(config.Options);
+        if (callbacks is not null) tuner.Callbacks.AddRange(callbacks);
+        config.Options.Validate();
+        return tuner.Execute(dataset, run, config.Dataset, config.DatasetStrict, Checkpoint.ReadInfo(run));
+    }
+
+    FineTuneResult Execute(ImageDataset dataset, RunFolder? run, string? datasetSpec, bool datasetStrict, CheckpointInfo? resume)
+    {
+        var clock = Stopwatch.StartNew();
+        var spec = BackboneRegistry.Get(Options.Backbone);
+        Options.Freeze.Validate(spec);
+        var device = ResolveDevice(Options.Device);
+        torch.manual_seed(Options.Seed);
+
+        var (train, validation, validationSource) = Splits(dataset);
+        var channels = dataset.Shape.Channels;
+        var weights = Options.FromScratch ? WeightsChoice.Scratch
+            : Options.WeightsFile is not null ? WeightsChoice.File
+            : spec.CreatePretrained is not null ? WeightsChoice.Builtin
+            : throw new InputException($"Backbone '{spec.Name}' has no built-in weights; give --weights FILE or --from-scratch.");
+        var preprocessing = Backbones.EffectivePreprocessing(spec, channels, Options.Gray);
+        var model = Backbones.CreateClassifier(spec, weights, Options.WeightsFile, dataset.Classes.Count, channels, Options.Gray, Options.Dropout);
+        model.to(device);
+
+        if (run is not null && resume is null)
+        {
+            run.Create();
+            RunFolder.WriteJson(run.ConfigPath, new RunConfig
+            {
+                Options = Options,
+                Dataset = datasetSpec,
+                DatasetStrict = datasetStrict,
+                DatasetFormat = dataset.Format,
+                Classes = dataset.Classes,
+                DataChannels = channels,
+                Backbone = spec.Name,
+                Weights = weights,
+                Preprocessing = preprocessing,
+                FeatureDim = spec.FeatureDim,
+                TrainCount = train.Count,
+                ValidationCount = validation.Count,
+                ValidationSource = validationSource,
+                Versions = RunConfig.CurrentVersions(),
+                Created = DateTime.UtcNow.ToString("O"),
+            });
+            foreach (var stale in new[] { "metrics.jsonl", "metrics.json", "checkpoint.json", "checkpoint.pt", "model.pt" })
+                File.Delete(Path.Combine(run.Path, stale));
+        }
+
+        using var session = new FineTuneSession(Options, spec, model, device, train, validation,
+            TransferPipeline.Build(preprocessing, channels, Options.ImageSize, Options.Augment),
+            TransferPipeline.Build(preprocessing, channels, Options.ImageSize, augment: false), run);
+        var context = new TrainingContext { Epochs = session.TotalEpochs, BatchesPerEpoch = session.BatchesPerEpoch };
+        if (resume is not null) ContinueFrom(resume, session, context, run!);
+
+        var callbacks = new List<ICallback>(FineTuneCallbacks.For(session)) { new NonFiniteLossStop() };
+        if (run is not null)
+        {
+            callbacks.Add(new MetricsLog(run.Path));
+            callbacks.Add(new TensorBoardLog(run.TensorBoardPath));
+        }
+        callbacks.AddRange(Callbacks);
+        var loop = new TrainingLoop<Batch>(session.Batches, session.Step, session.Validate, callbacks);
+        loop.Fit(context);
+
+        session.RestoreBest();
+        model.eval();
+        if (run is not null) RunFolder.SaveWeights(model, run.ModelPath);
+        double? test = null;
+        if (dataset.HasSplit("test"))
+        {
+            using var evaluation = Evaluator.Run(model, dataset["test"], session.EvalTransform, Options.BatchSize, device);
+            test = evaluation.Accuracy();
+        }
+        return new FineTuneResult
+        {
+            Model = model,
+            Classes = dataset.Classes,
+            BestValidationAccuracy = Math.Max(0, session.BestScore),
+            BestEpoch = session.BestEpoch + 1,
+            TestAccuracy = test,
+            History = context.History,
+            StopReason = context.StopReason,
+            Failed = context.StopIsFailure,
+            TrainCount = train.Count,
+            ValidationCount = validation.Count,
+            FeatureSeconds = session.FeatureTime.TotalSeconds,
+            Seconds = clock.Elapsed.TotalSeconds,
+        };
+    }
+
+    /// <summary>Restores weights, counters, history, best score and RNG state of the checkpoint.</summary>
+    static void ContinueFrom(CheckpointInfo info, FineTuneSession session, TrainingContext context, RunFolder run)
+    {
+        Checkpoint.Load(run, session.Model, optimizer: null);
+        context.Epoch = info.EpochsCompleted;
+        context.GlobalStep = info.GlobalStep;
+        context.History.AddRange(info.History);
+        session.BestScore = info.BestScore;
+        session.BestEpoch = info.BestEpoch;
+        session.BestLoss = info.BestLoss;
+        session.ResumeFrom = info;
+        Checkpoint.RestoreRng(info.RngState);
+        // Lines written after the checkpoint (a kill between the two writes) would be repeated; rewrite from history.
+        var lines = info.History.Select((h, i) => System.Text.Json.JsonSerializer.Serialize(
+            new Dictionary<string, double>(h) { ["epoch"] = i + 1 }));
+        IO.AtomicFile.WriteAllText(Path.Combine(run.Path, "metrics.jsonl"), string.Concat(lines.Select(l => l + "\n")));
+    }
+
+    /// <summary>The training and validation splits: subsampled to K per class, validation from "val" or carved from train.</summary>
+    (ImageSplit Train, ImageSplit Validation, string Source) Splits(ImageDataset dataset)
+    {
+        var train = dataset["train"];
+        if (Options.LabelsPerClass is { } k) train = Subsampling.PerClass(train, k, Options.Seed);
+        if (dataset.HasSplit("val")) return (train, dataset["val"], "val");
+        var (kept, validation) = Subsampling.StratifiedSplit(train, Options.ValidationFraction, Options.Seed, "train", "val");
+        return (kept, validation, "carved from train");
+    }
+
+    static Device ResolveDevice(string name)
+    {
+        if (name == "cuda" && !cuda.is_available()) throw new InputException("--device cuda: no CUDA device is available here.");
+        return name == "cuda" ? CUDA : CPU;
+    }
+}

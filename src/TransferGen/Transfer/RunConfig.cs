@@ -1,0 +1,66 @@
+using TransferGen.Models;
+
+namespace TransferGen.Transfer;
+
+/// <summary>
+/// A fine-tune run's config.json: the options, the data, the backbone and its preprocessing, and the versions
+/// that produced it. <c>--resume</c> continues from it alone; predict and evaluate rebuild the model from it.
+/// </summary>
+public sealed record RunConfig
+{
+    /// <summary>What kind of run this is ("finetune").</summary>
+    public string Kind { get; init; } = "finetune";
+
+    /// <summary>All fine-tune options.</summary>
+    public FineTuneOptions Options { get; init; } = new();
+
+    /// <summary>The dataset as the user named it (null for a dataset built in code).</summary>
+    public string? Dataset { get; init; }
+
+    /// <summary>Whether the dataset was read with --strict.</summary>
+    public bool DatasetStrict { get; init; }
+
+    /// <summary>Format of the dataset.</summary>
+    public string DatasetFormat { get; init; } = "";
+
+    /// <summary>Class names, indexed by label.</summary>
+    public IReadOnlyList<string> Classes { get; init; } = [];
+
+    /// <summary>Channels of the dataset's images (1 or 3); images to predict are decoded to this many.</summary>
+    public int DataChannels { get; init; }
+
+    /// <summary>Backbone registry name.</summary>
+    public string Backbone { get; init; } = "";
+
+    /// <summary>Where the initial weights came from: builtin, file or scratch.</summary>
+    public WeightsChoice Weights { get; init; }
+
+    /// <summary>The preprocessing applied to images (after any single-channel adaptation).</summary>
+    public Preprocessing Preprocessing { get; init; } = Preprocessing.ImageNet;
+
+    /// <summary>Length of the backbone's feature vector.</summary>
+    public int FeatureDim { get; init; }
+
+    /// <summary>Images trained on, and in the validation split.</summary>
+    public int TrainCount { get; init; }
+
+    /// <summary>Images in the validation split.</summary>
+    public int ValidationCount { get; init; }
+
+    /// <summary>Where the validation split came from: "val" (the dataset's) or "carved from train".</summary>
+    public string ValidationSource { get; init; } = "";
+
+    /// <summary>TransferGen, TorchSharp and .NET versions.</summary>
+    public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>When the run started (UTC, ISO 8601).</summary>
+    public string Created { get; init; } = "";
+
+    /// <summary>The versions of this process.</summary>
+    public static Dictionary<string, string> CurrentVersions() => new()
+    {
+        ["transfergen"] = typeof(RunConfig).Assembly.GetName().Version?.ToString(3) ?? "?",
+        ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3) ?? "?",
+        ["dotnet"] = Environment.Version.ToString(),
+    };
+}

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using SkiaSharp;
+using TransferGen.Tests.Data;
+
+namespace TransferGen.Tests.Cli;
+
+public class TransferCommandTests
+{
+    /// <summary>An image folder of two classes of 12×12 PNGs: horizontal and vertical stripes.</summary>
+    static string StripeFolder(TempFolder temp)
+    {
+        var root = temp.Folder("stripes");
+        foreach (var (name, vertical) in new[] { ("horizontal", false), ("vertical", true) })
+            for (var i = 0; i < 10; i++)
+            {
+                using var bitmap = new SKBitmap(12, 12, SKColorType.Rgba8888, SKAlphaType.Opaque);
+                for (var y = 0; y < 12; y++)
+                    for (var x = 0; x < 12; x++)
+                    {
+                        var v = (byte)(((vertical ? x : y) + i) % 4 < 2 ? 220 : 30);
+                        bitmap.SetPixel(x, y, new SKColor(v, v, v));
+                    }
+                using var image = SKImage.FromBitmap(bitmap);
+                using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+                Directory.CreateDirectory(Path.Combine(root, name));
+                File.WriteAllBytes(Path.Combine(root, name, $"{i}.png"), data.ToArray());
+            }
+        return root;
+    }
+
+    [Fact]
+    public void Backbones_lists_the_registry_as_json()
+    {
+        var result = CliRunner.Run("backbones", "--json");
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.StdOut);
+        var names = json.RootElement.GetProperty("backbones").EnumerateArray().Select(b => b.GetProperty("name").GetString()).ToList();
+        Assert.Contains("resnet18", names);
+        Assert.Equal(512, json.RootElement.GetProperty("backbones")[0].GetProperty("features").GetInt32());
+    }
+
+    [Fact]
+    public void Finetune_then_predict_and_evaluate_through_the_cli()
+    {
+        using var temp = new TempFolder();
+        var data = StripeFolder(temp);
+        var run = temp["run"];
+        var train = CliRunner.Run("finetune", "--data", data, "--backbone", "resnet18", "--from-scratch", "--out", run,
+            "--image-size", "16", "--epochs", "1", "--probe-epochs", "1", "--batch-size", "8", "--json");
+        Assert.True(train.ExitCode == 0, train.StdErr);
+        using (var json = JsonDocument.Parse(train.StdOut))
+        {
+            Assert.InRange(json.RootElement.GetProperty("best_val_accuracy").GetDouble(), 0, 1);
+            Assert.True(json.RootElement.TryGetProperty("test_accuracy", out _));
+        }
+        foreach (var file in new[] { "config.json", "model.pt", "checkpoint.pt", "checkpoint.json", "metrics.json", "metrics.jsonl" })
+            Assert.True(File.Exists(Path.Combine(run, file)), file);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(run, "tensorboard")));
+
+        var image = Path.Combine(data, "vertical", "3.png");
+        var predict = CliRunner.Run("predict", "--model", run, image, "--json", "--top", "2");
+        Assert.True(predict.ExitCode == 0, predict.StdErr);
+        using (var json = JsonDocument.Parse(predict.StdOut))
+        {
+            var top = json.RootElement.GetProperty("predictions")[0].GetProperty("top");
+            Assert.Equal(2, top.GetArrayLength());
+            Assert.Contains(top[0].GetProperty("class").GetString(), new[] { "horizontal", "vertical" });
+            Assert.Equal(1.0, top.EnumerateArray().Sum(t => t.GetProperty("probability").GetDouble()), 3);
+        }
+
+        var evaluate = CliRunner.Run("evaluate", "--model", run, "--data", data, "--json");
+        Assert.True(evaluate.ExitCode == 0, evaluate.StdErr);
+        using (var json = JsonDocument.Parse(evaluate.StdOut))
+            Assert.InRange(json.RootElement.GetProperty("accuracy").GetDouble(), 0, 1);
+
+        var corrupt = temp["corrupt.png"];
+        File.WriteAllText(corrupt, "not an image");
+        var bad = CliRunner.Run("predict", "--model", run, corrupt);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("corrupt.png", bad.StdErr);
+    }
+
+    [Theory]
+    [InlineData("predict", "--model", "/nonexistent/run", "x.png")]
+    [InlineData("evaluate", "--model", "/nonexistent/run", "--data", "fashion-mnist")]
+    [InlineData("finetune", "--data", "fashion-mnist", "--backbone", "nope", "--from-scratch", "--out", "/tmp/unused-run")]
+    [InlineData("finetune", "--data", "fashion-mnist", "--backbone", "resnet18", "--freeze", "sometimes", "--out", "/tmp/unused-run")]
+    [InlineData("finetune", "--data", "fashion-mnist", "--backbone", "resnet18", "--freeze", "until:layer9", "--from-scratch", "--out", "/tmp/unused-run")]
+    [InlineData("finetune", "--resume", "/nonexistent/run")]
+    public void Bad_input_is_one_sentence_and_exit_code_2(params string[] args)
+    {
+        var result = CliRunner.Run(args);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: ", result.StdErr);
+        Assert.Single(result.StdErr.Trim().Split('\n'));
+    }
+}

@@ -1,0 +1,84 @@
+using TransferGen.Tests.Data;
+using TransferGen.Training;
+using TransferGen.Transfer;
+
+namespace TransferGen.Tests.Transfer;
+
+/// <summary>
+/// LibTorch's default generator (initialisation, dropout) and the tiny backbone's call counter are process-wide,
+/// so these tests run while no other test does: a parallel test drawing random numbers would break determinism.
+/// </summary>
+[CollectionDefinition(nameof(SerialTorchTests), DisableParallelization = true)]
+public sealed class SerialTorchTests;
+
+[Collection(nameof(SerialTorchTests))]
+public class FineTunerTests
+{
+    static FineTuneOptions Tiny(string freeze) => new()
+    {
+        Backbone = TinyBackbone.Register().Name,
+        Freeze = FreezePolicy.Parse(freeze),
+        ImageSize = 16,
+        BatchSize = 8,
+        LearningRate = 0.01,
+        Seed = 7,
+        Workers = 1,
+    };
+
+    [Fact]
+    public void The_probe_computes_backbone_features_once_whatever_the_epochs()
+    {
+        var dataset = StripeData.Dataset(trainPerClass: 20, withTest: false);
+        var before = TinyBackbone.ForwardCalls;
+        var result = new FineTuner(Tiny("all") with { Epochs = 6 }).Run(dataset);
+        using var model = result.Model;
+        // 40 images: 36 train (5 batches of 8) + 4 val (1 batch), each seen once by the backbone.
+        Assert.Equal(6, TinyBackbone.ForwardCalls - before);
+        Assert.Equal(6, result.History.Count);
+        Assert.Equal(36, result.TrainCount);
+    }
+
+    [Fact]
+    public void The_default_recipe_learns_two_distinguishable_classes()
+    {
+        var result = new FineTuner(Tiny("auto") with { Epochs = 3, ProbeEpochs = 5 }).Run(StripeData.Dataset());
+        using var model = result.Model;
+        Assert.Equal(8, result.History.Count);
+        var report = string.Join("\n", result.History.Select(h => string.Join(", ", h.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value:F3}"))));
+        Assert.True(result.TestAccuracy >= 0.9, $"test accuracy {result.TestAccuracy}\n{report}");
+    }
+
+    [Fact]
+    public void A_resumed_run_ends_with_the_same_metrics_as_an_uninterrupted_one()
+    {
+        using var folder = new TempFolder();
+        var options = Tiny("none") with { Epochs = 2, Dropout = 0.2 };
+        var dataset = StripeData.Dataset();
+
+        var straight = new FineTuner(options).Run(dataset, new RunFolder(folder["straight"]));
+        straight.Model.Dispose();
+
+        var interrupted = new FineTuner(options) { Callbacks = { new StopAfterFirstEpoch() } };
+        interrupted.Run(dataset, new RunFolder(folder["resumed"])).Model.Dispose();
+        var resumed = FineTuner.Resume(new RunFolder(folder["resumed"]), dataset: dataset);
+        resumed.Model.Dispose();
+
+        Assert.Equal(2, resumed.History.Count);
+        var report = string.Join("\n", straight.History.Concat(resumed.History).Select(h => string.Join(", ", h.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value:F6}"))));
+        Assert.True(Math.Abs(straight.History[0]["train_loss"] - resumed.History[0]["train_loss"]) < 1e-6, report);
+        foreach (var key in new[] { "train_loss", "train_accuracy", "val_loss", "val_accuracy" })
+            Assert.True(Math.Abs(straight.History[1][key] - resumed.History[1][key]) < 1e-4,
+                $"{key}: {straight.History[1][key]} straight, {resumed.History[1][key]} resumed");
+        Assert.Equal(straight.TestAccuracy!.Value, resumed.TestAccuracy!.Value, 4);
+        Assert.True(File.Exists(Path.Combine(folder["resumed"], "tensorboard")) || Directory.Exists(Path.Combine(folder["resumed"], "tensorboard")));
+        Assert.True(File.Exists(Path.Combine(folder["resumed"], "model.pt")));
+    }
+
+    /// <summary>Stops after the first epoch's checkpoint, as a kill at that moment would.</summary>
+    sealed class StopAfterFirstEpoch : ICallback
+    {
+        public int Order => 300;
+
+        public void AfterEpoch(TrainingContext context) => context.RequestStop("simulated kill");
+    }
+}
