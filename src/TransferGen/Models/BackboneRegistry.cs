@@ -7,7 +7,7 @@ namespace TransferGen.Models;
 public static class BackboneRegistry
 {
     static readonly object Gate = new();
-    static readonly List<BackboneSpec> Specs = [.. TorchVisionBackbones.All()];
+    static readonly List<BackboneSpec> Specs = [ImageNetBackbones.ResNet18(), .. TorchVisionBackbones.All()];
 
     /// <summary>All registered backbones, in registration order.</summary>
     public static IReadOnlyList<BackboneSpec> All

@@ -52,6 +52,9 @@ public sealed record BackboneSpec(
     string FirstConv,
     IReadOnlyList<string> ClassifierPrefixes)
 {
+    /// <summary>Input sides must be a multiple of this (1: any size) for the network's feature maps to line up.</summary>
+    public int InputSizeMultiple { get; init; } = 1;
+
     /// <summary>The stage called <paramref name="name"/>; an <see cref="InputException"/> listing the stages when absent.</summary>
     public BackboneStage Stage(string name) =>
         Stages.FirstOrDefault(s => s.Name == name)

@@ -59,6 +59,8 @@ public sealed class FineTuner(FineTuneOptions options)
         var clock = Stopwatch.StartNew();
         var spec = BackboneRegistry.Get(Options.Backbone);
         Options.Freeze.Validate(spec);
+        if (Options.ImageSize % spec.InputSizeMultiple != 0)
+            throw new InputException($"Backbone '{spec.Name}' needs an --image-size that is a multiple of {spec.InputSizeMultiple}, got {Options.ImageSize}.");
         var device = ResolveDevice(Options.Device);
         torch.manual_seed(Options.Seed);
 
