@@ -16,8 +16,8 @@ internal static class ImageNetBackbones
 
     public static BackboneSpec ResNet18() => new(
         "resnet18-imagenet",
-        CreateArchitecture: () => Reinitialize(ResNet18ImageNet.Load()),
-        CreatePretrained: () => ResNet18ImageNet.Load(),
+        CreateArchitecture: () => Reinitialize(ForFineTuning(ResNet18ImageNet.Load())),
+        CreatePretrained: () => ForFineTuning(ResNet18ImageNet.Load()),
         "ImageNet weights shipped in NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1 (no download)",
         new Preprocessing(ChannelOrder.Bgr, 255, [.. ResNet18ImageNet.ChannelMeanBgr.Select(m => (double)m)], [1, 1, 1],
             ResNet18ImageNet.NativeSize),
@@ -49,6 +49,18 @@ internal static class ImageNetBackbones
         }
         return stages.Where(prefixes => prefixes.Count > 0)
             .Select((prefixes, i) => new BackboneStage(i == 0 ? "stem" : $"layer{i}", prefixes)).ToList();
+    }
+
+    /// <summary>
+    /// The file's BatchNorm momentum (0.988 in ONNX terms, 0.012 in torch's) suits its original ImageNet training; on a
+    /// small target set the running statistics would barely move in a whole fine-tune (and a from-scratch run would
+    /// evaluate with statistics that never left 0/1), so training uses torch's usual 0.1.
+    /// </summary>
+    static OnnxModule ForFineTuning(OnnxModule module)
+    {
+        foreach (var (_, child) in module.named_modules())
+            if (child is TorchSharp.Modules.BatchNorm2d bn) bn.momentum = 0.1;
+        return module;
     }
 
     /// <summary>Random initialisation of the same architecture (the honest from-scratch baseline): He-normal convolutions,
