@@ -16,7 +16,7 @@ public static class LinePlot
         options ??= new LinePlotOptions();
         if (options.Width < 100 || options.Height < 100)
             throw new ArgumentOutOfRangeException(nameof(options), "plots need at least 100 x 100 pixels");
-        var plot = Build(series, options);
+        using var plot = Build(series, options);
         return plot.GetImageBytes(options.Width, options.Height, ImageFormat.Png);
     }
 

@@ -4,10 +4,11 @@ using TransferGen.Imaging;
 namespace TransferGen.Reports;
 
 /// <summary>
-/// Makes ScottPlot draw text on machines without fontconfig. We ship SkiaSharp's NoDependencies native build, which
-/// cannot look fonts up by family name, so ScottPlot's default lookup returns an empty typeface and every label
-/// silently vanishes. Registering a resolver that loads DejaVu Sans from its file, whatever name is asked for, fixes
-/// that; when no DejaVu file exists ScottPlot keeps its own lookup (plots still render, perhaps without text).
+/// Gives ScottPlot a known font. Left to itself, ScottPlot looks fonts up by family name through Skia; on our Linux
+/// machines that lookup does not find its sans-serif default and falls back to whatever face Skia picks (a serif
+/// one, checked by eye), and on a machine with no usable fonts the labels could be missing altogether. A resolver that
+/// loads DejaVu Sans from its file, whatever name is asked for, makes plots match the Skia-drawn images (see
+/// LabelFont) on every machine that has the file; without it ScottPlot keeps its own lookup.
 /// </summary>
 internal static class PlotFonts
 {

@@ -32,7 +32,18 @@ public static class TrainingCurves
         ArgumentNullException.ThrowIfNull(history);
         if (panelWidth < 100 || height < 100) throw new ArgumentOutOfRangeException(nameof(panelWidth), "panels need at least 100 x 100 pixels");
         var plots = BuildPlots(history);
+        try
+        {
+            return Compose(plots, panelWidth, height);
+        }
+        finally
+        {
+            foreach (var plot in plots) plot.Dispose();
+        }
+    }
 
+    static byte[] Compose(List<Plot> plots, int panelWidth, int height)
+    {
         using var surface = SKSurface.Create(new SKImageInfo(panelWidth * plots.Count, height, SKColorType.Rgba8888, SKAlphaType.Premul))
             ?? throw new InvalidOperationException("Skia could not create a drawing surface");
         surface.Canvas.Clear(SKColors.White);
