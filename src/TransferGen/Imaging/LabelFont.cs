@@ -21,6 +21,13 @@ internal static class LabelFont
     /// <summary>The typeface, loaded once.</summary>
     public static SKTypeface Typeface => Shared.Value;
 
+    /// <summary>The DejaVu Sans file found on this machine, or null (for libraries, such as ScottPlot, that load fonts by path).</summary>
+    public static string? FilePath { get; } = Candidates.FirstOrDefault(File.Exists);
+
+    /// <summary>The bold face next to <see cref="FilePath"/>, or null when there is none.</summary>
+    public static string? BoldFilePath { get; } =
+        FilePath is null ? null : Path.Combine(Path.GetDirectoryName(FilePath)!, "DejaVuSans-Bold.ttf") is var bold && File.Exists(bold) ? bold : null;
+
     static SKTypeface Load()
     {
         foreach (var path in Candidates)
