@@ -1,13 +1,19 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
+using Spectre.Console;
 using Spectre.Console.Cli;
+using TransferGen.Metrics;
+using TransferGen.Reports;
 using TransferGen.Data;
 using TransferGen.Transfer;
 
 namespace TransferGen.Cli.Commands;
 
-/// <summary>`transfergen evaluate`: a fine-tuned model's accuracy on a dataset split.</summary>
+/// <summary>
+/// `transfergen evaluate`: a fine-tuned model on a dataset split — accuracy, top-k, per-class precision/recall/F1 and
+/// the confusion matrix, as tables or one JSON object, plus a confusion heatmap PNG.
+/// </summary>
 public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 {
     /// <summary>Options of `evaluate`.</summary>
@@ -35,6 +41,11 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         [Description("Images per inference batch.")]
         public int BatchSize { get; init; } = 256;
 
+        /// <summary>Where to write the confusion heatmap.</summary>
+        [CommandOption("--heatmap <FILE>")]
+        [Description("Write the confusion matrix as a PNG heatmap (default: RUN/confusion-SPLIT.png).")]
+        public string? Heatmap { get; init; }
+
         /// <summary>JSON output.</summary>
         [CommandOption("--json")]
         [Description("Print exactly one JSON object on stdout.")]
@@ -54,11 +65,44 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             throw new InputException($"{settings.Data} has {dataset.Shape.Channels}-channel images but the model was trained on {model.Config.DataChannels}-channel ones.");
         var split = dataset[settings.Split];
         using var result = Evaluator.Run(model.Model, split, model.Transform, settings.BatchSize);
-        var accuracy = result.Accuracy();
+        var report = ClassificationReport.Compute(result.Logits, result.Labels, model.Classes);
+        var heatmap = settings.Heatmap ?? Path.Combine(settings.Model, $"confusion-{split.Name}.png");
+        ConfusionHeatmap.SavePng(heatmap, report, $"{Path.GetFileName(Path.GetFullPath(settings.Model))} on {settings.Data} [{split.Name}]");
+
         if (settings.Json)
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { Model = Path.GetFullPath(settings.Model), Split = split.Name, Count = split.Count, Accuracy = accuracy }, CliJson.Options));
+        {
+            using var json = JsonDocument.Parse(report.ToJson(indented: false));
+            var fields = json.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => (object)p.Value.Clone());
+            fields["model"] = Path.GetFullPath(settings.Model);
+            fields["data"] = settings.Data;
+            fields["split"] = split.Name;
+            fields["heatmap"] = Path.GetFullPath(heatmap);
+            Console.Out.WriteLine(JsonSerializer.Serialize(fields, CliJson.Options));
+        }
         else
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Accuracy on '{split.Name}' ({split.Count} images): {accuracy:P2}"));
+        {
+            PrintReport(report, split);
+            Console.Out.WriteLine($"Confusion heatmap: {heatmap}");
+        }
         return 0;
+    }
+
+    static void PrintReport(ClassificationReport report, ImageSplit split)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var topK = string.Join("  ", report.TopK.Select(kv => string.Create(c, $"top-{kv.Key} {kv.Value:P2}")));
+        AnsiConsole.MarkupLine(Markup.Escape(string.Create(c, $"'{split.Name}' split, {split.Count} images: accuracy {report.Accuracy:P2}  ({topK})  macro F1 {report.MacroF1:F3}")));
+        var table = new Table().AddColumn("class").AddColumn(new TableColumn("precision").RightAligned())
+            .AddColumn(new TableColumn("recall").RightAligned()).AddColumn(new TableColumn("F1").RightAligned())
+            .AddColumn(new TableColumn("support").RightAligned());
+        foreach (var row in report.PerClass)
+            table.AddRow(Markup.Escape(row.Class), row.Precision.ToString("F3", c), row.Recall.ToString("F3", c), row.F1.ToString("F3", c), row.Support.ToString(c));
+        AnsiConsole.Write(table);
+
+        var confusion = new Table().Title("confusion (rows: true class, columns: predicted)").AddColumn("");
+        for (var j = 0; j < report.Classes.Count; j++) confusion.AddColumn(new TableColumn(j.ToString(c)).RightAligned());
+        for (var i = 0; i < report.Classes.Count; i++)
+            confusion.AddRow([Markup.Escape($"{i} {report.Classes[i]}"), .. report.Confusion[i].Select(n => n.ToString(c))]);
+        AnsiConsole.Write(confusion);
     }
 }

@@ -83,6 +83,7 @@ public static class GanTrainer
             new GanSampleGridCallback(emaG, run, config.Seed ^ GridStream),
             new MetricsLog(run),
             new TensorBoardLog(Path.Combine(run, "tensorboard")),
+            new TrainingCurvesCallback(run),
             new GanCheckpointCallback(run, config, parts, info),
         };
         // WGAN-GP's critic loss is unbounded and often near 0 in healthy runs, so "D won" cannot be read from it.

@@ -110,6 +110,7 @@ public sealed class FineTuner(FineTuneOptions options)
         {
             callbacks.Add(new MetricsLog(run.Path));
             callbacks.Add(new TensorBoardLog(run.TensorBoardPath));
+            callbacks.Add(new TrainingCurvesCallback(run.Path));
         }
         callbacks.AddRange(Callbacks);
         var loop = new TrainingLoop<Batch>(session.Batches, session.Step, session.Validate, callbacks);

@@ -71,7 +71,18 @@ public class TransferCommandTests
         var evaluate = CliRunner.Run("evaluate", "--model", run, "--data", data, "--json");
         Assert.True(evaluate.ExitCode == 0, evaluate.StdErr);
         using (var json = JsonDocument.Parse(evaluate.StdOut))
-            Assert.InRange(json.RootElement.GetProperty("accuracy").GetDouble(), 0, 1);
+        {
+            var root = json.RootElement;
+            Assert.InRange(root.GetProperty("accuracy").GetDouble(), 0, 1);
+            var perClass = root.GetProperty("per_class");
+            Assert.Equal(2, perClass.GetArrayLength());
+            foreach (var key in new[] { "class", "precision", "recall", "f1" }) Assert.True(perClass[0].TryGetProperty(key, out _), key);
+            var confusion = root.GetProperty("confusion");
+            var total = confusion.EnumerateArray().Sum(row => row.EnumerateArray().Sum(n => n.GetInt64()));
+            Assert.Equal(root.GetProperty("samples").GetInt64(), total);
+            Assert.True(File.Exists(root.GetProperty("heatmap").GetString()));
+        }
+        Assert.True(File.Exists(Path.Combine(run, "curves.png")));
 
         var corrupt = temp["corrupt.png"];
         File.WriteAllText(corrupt, "not an image");
