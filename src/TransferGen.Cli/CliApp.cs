@@ -56,6 +56,11 @@ public static class CliApp
                 .WithDescription("Images per second of a ResNet18 training step (W1), ResNet18 inference (W2) and a DCGAN step (W3) on this CPU.")
                 .WithExample("bench", "throughput", "--json")
                 .WithExample("bench", "throughput", "--variants");
+            bench.AddCommand<BenchTransferCommand>("transfer")
+                .WithDescription("Test accuracy and time of from-scratch vs linear probe vs fine-tune with 10, 100, 1000 labels per class and the full training set.")
+                .WithExample("bench", "transfer", "--out", "bench/transfer")
+                .WithExample("bench", "transfer", "--out", "bench/transfer", "--resume")
+                .WithExample("bench", "transfer", "--quick", "--json");
         });
         config.AddBranch("gan", gan =>
         {
