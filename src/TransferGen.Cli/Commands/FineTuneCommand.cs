@@ -145,6 +145,11 @@ public sealed class FineTuneCommand : Command<FineTuneCommand.Settings>
         [Description("Train without the rotation/shift/flip augmentation.")]
         public bool NoAugment { get; init; }
 
+        /// <summary>Let a pretrained backbone's BatchNorm use batch statistics.</summary>
+        [CommandOption("--train-bn-stats")]
+        [Description("Let a pretrained backbone's BatchNorm layers normalise with batch statistics while fine-tuning (default: keep their pretrained running statistics)")]
+        public bool TrainBatchNormStatistics { get; init; }
+
         /// <summary>Device.</summary>
         [CommandOption("--device <DEV>")]
         [DefaultValue("cpu")]
@@ -181,6 +186,7 @@ public sealed class FineTuneCommand : Command<FineTuneCommand.Settings>
             Patience = Patience,
             Gray = Choice(Gray, "--gray", ("replicate", GrayscaleMode.Replicate), ("adapt", GrayscaleMode.Adapt)),
             Augment = !NoAugment,
+            KeepBatchNormStatistics = !TrainBatchNormStatistics,
         };
 
         static T Choice<T>(string value, string option, params (string Name, T Value)[] choices) =>

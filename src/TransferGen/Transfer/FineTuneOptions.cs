@@ -100,6 +100,14 @@ public sealed record FineTuneOptions
     /// <summary>Apply the original design's augmentation (rotation, shift, flip) to training images.</summary>
     public bool Augment { get; init; } = true;
 
+    /// <summary>
+    /// Whether a pretrained backbone's BatchNorm layers keep normalising with their pretrained running statistics while
+    /// their weights train (eval mode). Switching a pretrained network to per-batch statistics of a small, different
+    /// target set shifts every feature at once and undoes the probe's head; ignored from scratch, where the statistics
+    /// must be learned.
+    /// </summary>
+    public bool KeepBatchNormStatistics { get; init; } = true;
+
     /// <summary>Background threads of the batch loader.</summary>
     public int Workers { get; init; } = 2;
 

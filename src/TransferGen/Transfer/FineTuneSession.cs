@@ -85,7 +85,7 @@ internal sealed class FineTuneSession : IDisposable
             ResumeFrom = null;
         }
         if (phase.OnFeatures) Model.train();
-        else phase.Policy.SetTrainMode(Model, Spec);
+        else phase.Policy.SetTrainMode(Model, Spec, Options.KeepBatchNormStatistics && !Options.FromScratch);
     }
 
     public IEnumerable<Batch> Batches(int epoch)

@@ -78,12 +78,16 @@ public sealed record FreezePolicy(FreezeKind Kind, string? Stage = null)
     /// <summary>
     /// Puts the model in train mode, then the frozen BatchNorm layers back in eval mode. Call before training steps.
     /// </summary>
-    public void SetTrainMode(Classifier model, BackboneSpec spec)
+    /// <param name="model">The classifier.</param>
+    /// <param name="spec">Its backbone's registry entry (for the stages).</param>
+    /// <param name="keepAllBatchNormStatistics">Keep every BatchNorm of the backbone in eval mode, trainable or not, so
+    /// that it normalises with its pretrained running statistics instead of the statistics of each small batch.</param>
+    public void SetTrainMode(Classifier model, BackboneSpec spec, bool keepAllBatchNormStatistics = false)
     {
         model.train();
         foreach (var (name, module) in model.Backbone.named_modules())
             if (module is TorchSharp.Modules.BatchNorm1d or TorchSharp.Modules.BatchNorm2d or TorchSharp.Modules.BatchNorm3d
-                && IsFrozen(name + ".", spec))
+                && (keepAllBatchNormStatistics || IsFrozen(name + ".", spec)))
                 module.eval();
     }
 }
