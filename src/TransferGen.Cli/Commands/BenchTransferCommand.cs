@@ -93,6 +93,7 @@ public sealed class BenchTransferCommand : Command<BenchTransferCommand.Settings
                 ProbeEpochs = ProbeEpochs ?? (Quick ? 1 : defaults.ProbeEpochs),
                 BatchSize = BatchSize ?? (Quick ? 16 : defaults.BatchSize),
                 ImageSize = ImageSize ?? (Quick ? 32 : defaults.ImageSize),
+                MinSteps = Quick ? 0 : defaults.MinSteps,
                 Seed = Seed,
                 Quick = Quick,
             };

@@ -134,6 +134,12 @@ public sealed class FineTuneCommand : Command<FineTuneCommand.Settings>
         [Description("Stop after N epochs without a better validation accuracy (0: never).")]
         public int Patience { get; init; } = 5;
 
+        /// <summary>Minimum optimiser steps per phase.</summary>
+        [CommandOption("--min-steps <N>")]
+        [DefaultValue(300)]
+        [Description("Each phase runs at least N optimiser steps (with few labels an epoch is one or two batches, so it gets more epochs and a proportionally longer patience)")]
+        public int MinSteps { get; init; } = 300;
+
         /// <summary>Gray handling.</summary>
         [CommandOption("--gray <MODE>")]
         [DefaultValue("replicate")]
@@ -184,6 +190,7 @@ public sealed class FineTuneCommand : Command<FineTuneCommand.Settings>
             LabelsPerClass = LabelsPerClass,
             ValidationFraction = ValidationFraction,
             Patience = Patience,
+            MinSteps = MinSteps,
             Gray = Choice(Gray, "--gray", ("replicate", GrayscaleMode.Replicate), ("adapt", GrayscaleMode.Adapt)),
             Augment = !NoAugment,
             KeepBatchNormStatistics = !TrainBatchNormStatistics,

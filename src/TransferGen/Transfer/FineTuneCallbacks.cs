@@ -54,8 +54,8 @@ internal static class FineTuneCallbacks
 
         public void AfterEpoch(TrainingContext context)
         {
-            var patience = session.Options.Patience;
             var last = session.Phases[^1];
+            var patience = last.ScalePatience(session.Options.Patience);
             if (patience == 0 || context.Epoch < last.FirstEpoch) return;
             var since = context.Epoch - Math.Max(session.BestEpoch, last.FirstEpoch - 1);
             if (since >= patience)

@@ -94,6 +94,12 @@ public sealed record FineTuneOptions
     /// <summary>Stop after this many epochs without a better validation accuracy (0: never).</summary>
     public int Patience { get; init; } = 5;
 
+    /// <summary>
+    /// The fewest optimiser steps a phase runs: with few labels an epoch is one or two batches, so a phase gets more
+    /// epochs (and early stopping a proportionally longer patience) until it reaches this many steps.
+    /// </summary>
+    public int MinSteps { get; init; } = 300;
+
     /// <summary>How one-channel data reaches an RGB backbone.</summary>
     public GrayscaleMode Gray { get; init; } = GrayscaleMode.Replicate;
 
@@ -130,6 +136,7 @@ public sealed record FineTuneOptions
         Require(LabelsPerClass is null or >= 1, $"--labels-per-class must be at least 1, got {LabelsPerClass}.");
         Require(ValidationFraction is > 0 and < 1, $"the validation fraction must be between 0 and 1, got {ValidationFraction}.");
         Require(Patience >= 0, $"--patience must be 0 or more, got {Patience}.");
+        Require(MinSteps >= 0, $"--min-steps must be 0 or more, got {MinSteps}.");
         Require(Device is "cpu" or "cuda", $"--device must be cpu or cuda, got '{Device}'.");
         Require(!(FromScratch && WeightsFile is not null), "--from-scratch and --weights exclude each other.");
     }

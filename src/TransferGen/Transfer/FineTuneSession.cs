@@ -32,7 +32,6 @@ internal sealed class FineTuneSession : IDisposable
         Validation = validation;
         EvalTransform = evalTransform;
         Run = run;
-        Phases = TrainingPhase.Plan(options);
         _trainLoader = new BatchLoader(train, trainTransform, new BatchLoaderOptions
         {
             BatchSize = options.BatchSize,
@@ -42,6 +41,7 @@ internal sealed class FineTuneSession : IDisposable
             DropLast = train.Count > options.BatchSize,
             Workers = options.Workers,
         });
+        Phases = TrainingPhase.Plan(options, _trainLoader.BatchCount);
     }
 
     public FineTuneOptions Options { get; }

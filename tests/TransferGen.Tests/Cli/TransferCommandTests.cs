@@ -45,7 +45,7 @@ public class TransferCommandTests
         using var temp = new TempFolder();
         var data = StripeFolder(temp);
         var run = temp["run"];
-        var train = CliRunner.Run("finetune", "--data", data, "--backbone", "resnet18", "--from-scratch", "--out", run,
+        var train = CliRunner.Run("finetune", "--data", data, "--backbone", "resnet18", "--from-scratch", "--out", run, "--min-steps", "0",
             "--image-size", "16", "--epochs", "1", "--probe-epochs", "1", "--batch-size", "8", "--json");
         Assert.True(train.ExitCode == 0, train.StdErr);
         using (var json = JsonDocument.Parse(train.StdOut))

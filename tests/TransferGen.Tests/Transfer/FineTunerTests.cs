@@ -16,6 +16,7 @@ public class FineTunerTests
 {
     static FineTuneOptions Tiny(string freeze) => new()
     {
+        MinSteps = 0,
         Backbone = TinyBackbone.Register().Name,
         Freeze = FreezePolicy.Parse(freeze),
         ImageSize = 16,

@@ -30,6 +30,9 @@ public sealed record TransferBenchOptions
     /// <summary>Images are resized to this height and width.</summary>
     public int ImageSize { get; init; } = new FineTuneOptions().ImageSize;
 
+    /// <summary>The fewest optimiser steps per phase (see <see cref="FineTuneOptions.MinSteps"/>).</summary>
+    public int MinSteps { get; init; } = new FineTuneOptions().MinSteps;
+
     /// <summary>Seed of subsampling, validation split, initialisation, shuffling and augmentation.</summary>
     public int Seed { get; init; }
 
@@ -47,6 +50,7 @@ public sealed record TransferBenchOptions
         ProbeEpochs = ProbeEpochs,
         BatchSize = BatchSize,
         ImageSize = ImageSize,
+        MinSteps = MinSteps,
         Seed = Seed,
         LabelsPerClass = labels.PerClass,
     });
@@ -70,5 +74,5 @@ public sealed record TransferBenchOptions
     /// (the lists of label budgets and methods may differ).</summary>
     public bool SameBudget(TransferBenchOptions other) =>
         other is not null && string.Equals(Backbone, other.Backbone, StringComparison.OrdinalIgnoreCase)
-        && (Epochs, ProbeEpochs, BatchSize, ImageSize, Seed, Quick) == (other.Epochs, other.ProbeEpochs, other.BatchSize, other.ImageSize, other.Seed, other.Quick);
+        && (Epochs, ProbeEpochs, BatchSize, ImageSize, MinSteps, Seed, Quick) == (other.Epochs, other.ProbeEpochs, other.BatchSize, other.ImageSize, other.MinSteps, other.Seed, other.Quick);
 }
