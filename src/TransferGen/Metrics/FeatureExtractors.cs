@@ -65,6 +65,13 @@ public static class FeatureExtractors
     public static FeatureNetwork Resolve(string name)
     {
         if (Registry.TryGetValue(name.Trim(), out var network)) return network;
-        throw new InputException($"Unknown feature network '{name}' (available: {string.Join(", ", Names)}).");
+        // A run folder of `transfergen finetune`: its fine-tuned backbone is the feature network.
+        if (Directory.Exists(name) && File.Exists(Path.Combine(name, "config.json")))
+        {
+            var config = Training.RunFolder.ReadJson<Transfer.RunConfig>(Path.Combine(name, "config.json"));
+            return new FeatureNetwork(name, config.Options.ImageSize, BilinearAntialiased,
+                $"the backbone of the classifier fine-tuned in {name}", () => new Transfer.ClassifierFeatureExtractor(name));
+        }
+        throw new InputException($"Unknown feature network '{name}' (available: {string.Join(", ", Names)}, or the run folder of a `transfergen finetune`).");
     }
 }

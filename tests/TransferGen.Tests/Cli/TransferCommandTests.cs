@@ -84,6 +84,12 @@ public class TransferCommandTests
         }
         Assert.True(File.Exists(Path.Combine(run, "curves.png")));
 
+        // The fine-tuned backbone as FID's feature network: a set against itself scores 0.
+        var fid = CliRunner.Run("fid", data, data, "--features", run, "--json", "--kid-subsets", "5");
+        Assert.True(fid.ExitCode == 0, fid.StdErr);
+        using (var json = JsonDocument.Parse(fid.StdOut))
+            Assert.InRange(json.RootElement.GetProperty("fid").GetDouble(), 0, 1e-3);
+
         var corrupt = temp["corrupt.png"];
         File.WriteAllText(corrupt, "not an image");
         var bad = CliRunner.Run("predict", "--model", run, corrupt);

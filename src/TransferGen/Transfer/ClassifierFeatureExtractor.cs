@@ -1,0 +1,49 @@
+using TransferGen.Metrics;
+using static TorchSharp.torch;
+
+namespace TransferGen.Transfer;
+
+/// <summary>
+/// A classifier fine-tuned by <c>transfergen finetune</c> as the feature network of FID/KID (<c>--features RUN</c>):
+/// its backbone's pooled features, with the run's own evaluation preprocessing. Features from a network trained on
+/// the target domain can judge generated images better than ImageNet features do, but its scores are comparable only
+/// with scores from the same run folder.
+/// </summary>
+public sealed class ClassifierFeatureExtractor : IFeatureExtractor, IDisposable
+{
+    readonly TrainedModel _model;
+
+    /// <summary>Loads the run folder at <paramref name="runPath"/>.</summary>
+    public ClassifierFeatureExtractor(string runPath)
+    {
+        _model = TrainedModel.Load(runPath);
+        Name = $"classifier:{Path.GetFileName(Path.GetFullPath(runPath).TrimEnd('/'))}";
+    }
+
+    /// <inheritdoc />
+    public int Dim => _model.Model.FeatureDim;
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>Side of the square images the backbone sees (the run's --image-size).</summary>
+    public int InputSize => _model.Config.Options.ImageSize;
+
+    /// <inheritdoc />
+    public Tensor Extract(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = inference_mode();
+        var x = images.cpu();
+        var wanted = _model.Config.DataChannels;
+        // The run's transforms start from 8-bit images with the training data's channel count.
+        if (x.shape[1] == 3 && wanted == 1) x = (x * tensor(new[] { 0.299f, 0.587f, 0.114f }).view(1, 3, 1, 1)).sum(1, keepdim: true);
+        else if (x.shape[1] == 1 && wanted == 3) x = x.expand(-1, 3, -1, -1);
+        var bytes = x.clamp(0, 1).mul(255).round().to_type(ScalarType.Byte);
+        var prepared = _model.Transform.Apply(bytes, new Random(0));
+        return _model.Model.Backbone.call(prepared).flatten(1).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _model.Dispose();
+}
