@@ -56,6 +56,9 @@ public static class CliApp
                 .WithDescription("Images per second of a ResNet18 training step (W1), ResNet18 inference (W2) and a DCGAN step (W3) on this CPU.")
                 .WithExample("bench", "throughput", "--json")
                 .WithExample("bench", "throughput", "--variants");
+            bench.AddCommand<BenchGanCommand>("gan")
+                .WithDescription("FID/KID vs epoch of DCGAN and the conditional DCGAN trained on the same budget, with the real-vs-real floor.")
+                .WithExample("bench", "gan", "--out", "bench/gan");
             bench.AddCommand<BenchTransferCommand>("transfer")
                 .WithDescription("Test accuracy and time of from-scratch vs linear probe vs fine-tune with 10, 100, 1000 labels per class and the full training set.")
                 .WithExample("bench", "transfer", "--out", "bench/transfer")

@@ -1,0 +1,117 @@
+using System.ComponentModel;
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TransferGen.Benchmarks.Gan;
+
+namespace TransferGen.Cli.Commands;
+
+/// <summary>`transfergen bench gan`: FID/KID vs epoch of GAN architectures trained on the same budget.</summary>
+public sealed class BenchGanCommand : Command<BenchGanCommand.Settings>
+{
+    /// <summary>Options of `bench gan`.</summary>
+    public sealed class Settings : CommonSettings
+    {
+        /// <summary>Dataset.</summary>
+        [CommandOption("--data <D>")]
+        [DefaultValue("fashion-mnist")]
+        [Description("The dataset (needs train and test splits).")]
+        public string Data { get; init; } = "fashion-mnist";
+
+        /// <summary>Architectures.</summary>
+        [CommandOption("--archs <LIST>")]
+        [DefaultValue("dcgan,cdcgan")]
+        [Description("Comma-separated architectures: mlp, dcgan, cdcgan.")]
+        public string Archs { get; init; } = "dcgan,cdcgan";
+
+        /// <summary>Training images.</summary>
+        [CommandOption("--max-images <N>")]
+        [Description("Training images, a seeded subset of the train split (default 6000).")]
+        public int? MaxImages { get; init; }
+
+        /// <summary>Epochs.</summary>
+        [CommandOption("--epochs <E>")]
+        [Description("Epochs per architecture (default 5).")]
+        public int? Epochs { get; init; }
+
+        /// <summary>FID sample count.</summary>
+        [CommandOption("--fid-n <N>")]
+        [Description("Generated and real images per FID/KID (default 1000).")]
+        public int? FidCount { get; init; }
+
+        /// <summary>Feature network.</summary>
+        [CommandOption("--features <NAME>")]
+        [Description("Feature network: resnet18-imagenet (default), resnet18-imagenet-224, pixels, or a finetune run folder.")]
+        public string? Features { get; init; }
+
+        /// <summary>Seed.</summary>
+        [CommandOption("--seed <S>")]
+        [DefaultValue(0)]
+        [Description("Seed of training, latents and subsets.")]
+        public int Seed { get; init; }
+
+        /// <summary>Output folder.</summary>
+        [CommandOption("--out <DIR>")]
+        [DefaultValue("bench/gan")]
+        [Description("Folder for results.json, results.md, fid.png, ARCH-final.png and the run folders.")]
+        public string Out { get; init; } = "bench/gan";
+
+        /// <summary>JSON output.</summary>
+        [CommandOption("--json")]
+        [Description("Print exactly one JSON object on stdout.")]
+        public bool Json { get; init; }
+
+        /// <summary>Smoke run.</summary>
+        [CommandOption("--quick")]
+        [Description("Smoke run in seconds (64 images, 1 epoch, 32 images per FID, pixel features): its figures mean nothing.")]
+        public bool Quick { get; init; }
+
+        /// <summary>The benchmark options these settings describe.</summary>
+        public GanBenchOptions ToOptions()
+        {
+            var defaults = new GanBenchOptions();
+            return new GanBenchOptions
+            {
+                Data = Data,
+                Archs = Archs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                MaxImages = MaxImages ?? (Quick ? 64 : defaults.MaxImages),
+                Epochs = Epochs ?? (Quick ? 1 : defaults.Epochs),
+                BatchSize = Quick ? 16 : defaults.BatchSize,
+                FidCount = FidCount ?? (Quick ? 32 : defaults.FidCount),
+                Features = Features ?? (Quick ? Metrics.FeatureExtractors.Pixels : defaults.Features),
+                KidSubsets = Quick ? 5 : defaults.KidSubsets,
+                Seed = Seed,
+            };
+        }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var folder = Path.GetFullPath(settings.Out);
+        Directory.CreateDirectory(folder);
+        var log = CliConsole.Error;
+        var report = GanBenchmark.Run(settings.ToOptions(), folder,
+            progress: line => log.WriteLine(line),
+            saved: r => GanBenchFiles.Save(folder, r with { CommandLine = "transfergen " + string.Join(' ', context.Arguments) }),
+            trainingCallbacks: [new GanProgress(TimeSpan.FromSeconds(1))]);
+        report = report with { CommandLine = "transfergen " + string.Join(' ', context.Arguments) };
+        GanBenchFiles.Save(folder, report);
+
+        if (settings.Json)
+        {
+            Console.Out.WriteLine(GanBenchFiles.Serialize(report));
+            return 0;
+        }
+        var c = CultureInfo.InvariantCulture;
+        var table = new Table().AddColumn("epoch");
+        foreach (var run in report.Runs) table.AddColumn(new TableColumn($"{run.Arch} FID").RightAligned()).AddColumn(new TableColumn("s/epoch").RightAligned());
+        for (var e = 0; e <= report.Options.Epochs; e++)
+            table.AddRow([e.ToString(c), .. report.Runs.SelectMany(r => r.Epochs.FirstOrDefault(x => x.Epoch == e) is { } x
+                ? new[] { x.Fid.ToString("F2", c), e == 0 ? "–" : x.TrainSeconds.ToString("F1", c) } : ["", ""])]);
+        AnsiConsole.Write(table);
+        AnsiConsole.WriteLine(string.Create(c, $"Floor (real train vs test): FID {report.Floor.Fid:F2}. Mode: {report.Features}; {report.Resize}; {report.Reference}."));
+        AnsiConsole.WriteLine($"Results in {folder} (results.md, fid.png, *-final.png). {Metrics.ImageSetScores.Caveat}");
+        return 0;
+    }
+}

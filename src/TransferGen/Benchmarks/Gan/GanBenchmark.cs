@@ -1,0 +1,111 @@
+using TorchSharp;
+using TransferGen.Data;
+using TransferGen.Generation;
+using TransferGen.Metrics;
+using TransferGen.Models.Gan;
+using static TorchSharp.torch;
+
+namespace TransferGen.Benchmarks.Gan;
+
+/// <summary>
+/// Trains each architecture on the same budget and scores its EMA generator with FID/KID after every epoch (and
+/// untrained, at epoch 0) against one fixed set of real test images, whose features are computed once. Training goes
+/// through <see cref="GanTrainer"/> one epoch at a time with its exact resume, so the curves are those of one run.
+/// </summary>
+public static class GanBenchmark
+{
+    /// <summary>Runs the benchmark; <paramref name="saved"/> is called with the report after every score.</summary>
+    public static GanBenchReport Run(GanBenchOptions options, string outDir, Action<string>? progress = null,
+        Action<GanBenchReport>? saved = null, IEnumerable<Training.ICallback>? trainingCallbacks = null)
+    {
+        if (options.Archs.Count == 0) throw new InputException("--archs names no architecture.");
+        foreach (var arch in options.Archs)
+            if (!GanFactory.Architectures.Contains(arch))
+                throw new InputException($"Unknown GAN architecture '{arch}' (choose from: {string.Join(", ", GanFactory.Architectures)}).");
+        if (options.FidCount < 2) throw new InputException("--fid-n must be at least 2.");
+        if (options.Epochs < 1) throw new InputException("--epochs must be at least 1.");
+
+        var network = FeatureExtractors.Resolve(options.Features);
+        var extractor = network.Create();
+        using var disposeExtractor = extractor as IDisposable;
+        var dataset = DatasetResolver.Load(options.Data, new DatasetOptions { Seed = options.Seed });
+        var test = ImageSetScoring.Limit(dataset["test"], options.FidCount, options.Seed);
+        var n = Math.Min(test.Count, dataset["train"].Count);
+        test = ImageSetScoring.Limit(test, n, options.Seed);
+
+        progress?.Invoke($"real features: {n} test and {n} train images through {network.Name}");
+        using var real = FeatureExtraction.Collect(extractor, ImageSetScoring.Batches(test, network.InputSize));
+        GanBenchEpoch floor;
+        using (var train = FeatureExtraction.Collect(extractor, ImageSetScoring.Batches(ImageSetScoring.Limit(dataset["train"], n, options.Seed), network.InputSize)))
+            floor = Score(train, real, 0, 0, options);
+
+        var report = new GanBenchReport
+        {
+            Machine = BenchmarkEnvironment.Current(),
+            Options = options,
+            Features = $"{network.Name}: {network.Description}",
+            Resize = $"{network.ResizeFilter} to {network.InputSize}×{network.InputSize}",
+            Reference = $"{options.Data} test split, {n} images",
+            Floor = floor,
+            Runs = [],
+            CommandLine = Environment.CommandLine,
+        };
+        saved?.Invoke(report);
+
+        foreach (var arch in options.Archs)
+        {
+            var folder = Path.Combine(outDir, "runs", arch);
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            var config = new GanTrainingConfig
+            {
+                Data = options.Data, Arch = arch, MaxImages = options.MaxImages, BatchSize = options.BatchSize, Seed = options.Seed,
+            };
+            var run = new GanBenchRun(arch, [], folder, null);
+            report.Runs.Add(run);
+
+            progress?.Invoke($"{arch}: scoring the untrained generator");
+            run.Epochs.Add(ScoreGenerator(Untrained(config), extractor, network, real, n, 0, 0, options));
+            saved?.Invoke(report);
+
+            for (var epoch = 1; epoch <= options.Epochs; epoch++)
+            {
+                progress?.Invoke($"{arch}: epoch {epoch}/{options.Epochs}");
+                var result = GanTrainer.Train(config with { Epochs = epoch }, folder, resume: epoch > 1, trainingCallbacks);
+                if (result.Diverged) throw new InvalidOperationException($"{arch} diverged at epoch {epoch}: {result.Context.StopReason}");
+                var seconds = result.Context.History[^1].GetValueOrDefault("epoch_seconds");
+                var (g, _) = GanModelFiles.Load(folder);
+                using (g) run.Epochs.Add(ScoreGenerator(g, extractor, network, real, n, epoch, seconds, options));
+                report.Runs[^1] = run with { FinalGrid = Path.Combine(folder, "samples", "latest.png") };
+                run = report.Runs[^1];
+                saved?.Invoke(report);
+            }
+        }
+        return report;
+    }
+
+    /// <summary>The generator exactly as the trainer initialises it (same seed, same order of creation).</summary>
+    static GanGenerator Untrained(GanTrainingConfig config)
+    {
+        var data = GanTrainingData.Load(config);
+        manual_seed(config.Seed);
+        var (g, d) = GanFactory.Create(config.Arch, data.Shape, data.Classes.Count, config.Model);
+        d.Dispose();
+        g.eval();
+        return g;
+    }
+
+    static GanBenchEpoch ScoreGenerator(GanGenerator g, IFeatureExtractor extractor, FeatureNetwork network, Tensor real,
+        int n, int epoch, double seconds, GanBenchOptions options)
+    {
+        using var generated = FeatureExtraction.Collect(extractor,
+            ImageSetScoring.Resized(GanSampling.Batches(g, n, 64, options.Seed), network.InputSize));
+        return Score(generated, real, epoch, seconds, options);
+    }
+
+    static GanBenchEpoch Score(Tensor a, Tensor b, int epoch, double seconds, GanBenchOptions options)
+    {
+        // Subsets of half the set, so KID's spread over subsets says something (a subset of all n would repeat one set).
+        var kid = Kid.Compute(a, b, options.KidSubsets, subsetSize: Math.Max(2, (int)a.shape[0] / 2), seed: options.Seed);
+        return new GanBenchEpoch(epoch, Fid.Compute(a, b), kid.Mean, kid.Std, seconds);
+    }
+}
