@@ -42,11 +42,13 @@ public sealed class GanTrainingData
     public int StepsPerEpoch(GanTrainingConfig config) => config.DryRun ? Math.Min(DryRunSteps, Loader.BatchCount) : Loader.BatchCount;
 
     /// <summary>
-    /// The image side used for <paramref name="shape"/> when none is asked for: the data's own size when it is square
-    /// and a DCGAN size (28, 32, 64), so nothing is resampled; otherwise 32.
+    /// The image side used for <paramref name="shape"/> when none is asked for: 64 for square 64-px data, otherwise 32.
+    /// 28-px data (MNIST, Fashion-MNIST) is resized to 32 rather than trained at 28: the 28-px layout has one
+    /// upsampling fewer (7→14→28), and on 6,000 Fashion-MNIST images its samples after 3–5 epochs were still noisy
+    /// textures where the 32-px DCGAN (4→8→16→32) already drew recognisable garments.
     /// </summary>
     public static int DefaultImageSize(ImageShape shape) =>
-        shape.Height == shape.Width && shape.Height is 28 or 32 or 64 ? shape.Height : 32;
+        shape.Height == shape.Width && shape.Height == 64 ? 64 : 32;
 
     /// <summary>Loads and prepares the data of <paramref name="config"/>.</summary>
     public static GanTrainingData Load(GanTrainingConfig config)

@@ -69,7 +69,7 @@ public class GanCommandTests
         Assert.Equal(10, dataset.Classes.Count);
         Assert.Contains("T-shirt_top", dataset.Classes);     // "T-shirt/top" made safe for a folder name
         Assert.Equal(20, dataset.Splits[0].Count);
-        Assert.Equal(new ImageShape(1, 28, 28), dataset.Shape);
+        Assert.Equal(new ImageShape(1, 32, 32), dataset.Shape);   // 28-px data trains (and samples) at 32 px by default
 
         var one = Run("gan", "sample", "--model", resumed, "-n", "4", "--out", temp["one"], "--class", "7");
         Assert.Equal(0, one.ExitCode);

@@ -84,3 +84,14 @@ public class GanTrainerTests
         Assert.False(File.Exists(GanCheckpoint.PathIn(temp["run"])));   // no epoch finished, so no checkpoint claims one
     }
 }
+
+public class GanDefaultImageSizeTests
+{
+    [Theory]
+    [InlineData(28, 32)]
+    [InlineData(32, 32)]
+    [InlineData(64, 64)]
+    [InlineData(100, 32)]
+    public void Square_data_trains_at_32_px_unless_it_is_64(int side, int expected) =>
+        Assert.Equal(expected, TransferGen.Generation.GanTrainingData.DefaultImageSize(new TransferGen.Data.ImageShape(1, side, side)));
+}
