@@ -10,7 +10,7 @@ namespace TransferGen.Cli.Commands;
 public sealed class FidCommand : Command<FidCommand.Settings>
 {
     /// <summary>Options of `fid`.</summary>
-    public sealed class Settings : CommonSettings
+    public sealed class Settings : ScoreSettings
     {
         /// <summary>First set.</summary>
         [CommandArgument(0, "<A>")]
@@ -22,37 +22,14 @@ public sealed class FidCommand : Command<FidCommand.Settings>
         [Description("Second image set, like A.")]
         public string B { get; init; } = "";
 
-        /// <summary>Feature network.</summary>
-        [CommandOption("--features <NAME>")]
-        [Description("Feature network: resnet18-imagenet (default) or pixels (cheap pixel statistics, for smoke tests).")]
-        public string Features { get; init; } = FeatureExtractors.Default;
-
         /// <summary>Image cap.</summary>
         [CommandOption("-n|--count <N>")]
         [Description("Use at most N images from each set (a seeded random subset). Default: all.")]
         public int? N { get; init; }
 
-        /// <summary>KID subsets.</summary>
-        [CommandOption("--kid-subsets <S>")]
-        [Description("Subsets averaged for KID. Default 100.")]
-        [DefaultValue(100)]
-        public int KidSubsets { get; init; } = 100;
-
-        /// <summary>Seed.</summary>
-        [CommandOption("--seed <S>")]
-        [Description("Seed of the subsets. Default 0.")]
-        [DefaultValue(0)]
-        public int Seed { get; init; }
-
-        /// <summary>JSON output.</summary>
-        [CommandOption("--json")]
-        [Description("Print exactly one JSON object on stdout.")]
-        public bool Json { get; init; }
-
         /// <inheritdoc />
         public override ValidationResult Validate() =>
             N is < 2 ? ValidationResult.Error("-n must be at least 2.")
-            : KidSubsets < 1 ? ValidationResult.Error("--kid-subsets must be at least 1.")
             : base.Validate();
     }
 

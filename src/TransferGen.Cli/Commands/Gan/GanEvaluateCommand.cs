@@ -11,7 +11,7 @@ namespace TransferGen.Cli.Commands.Gan;
 public sealed class GanEvaluateCommand : Command<GanEvaluateCommand.Settings>
 {
     /// <summary>Options of `gan evaluate`.</summary>
-    public sealed class Settings : CommonSettings
+    public sealed class Settings : ScoreSettings
     {
         /// <summary>Run folder.</summary>
         [CommandOption("--model <RUN>")]
@@ -29,34 +29,11 @@ public sealed class GanEvaluateCommand : Command<GanEvaluateCommand.Settings>
         [DefaultValue(1000)]
         public int N { get; init; } = 1000;
 
-        /// <summary>Feature network.</summary>
-        [CommandOption("--features <NAME>")]
-        [Description("Feature network: resnet18-imagenet (default) or pixels.")]
-        public string Features { get; init; } = FeatureExtractors.Default;
-
-        /// <summary>KID subsets.</summary>
-        [CommandOption("--kid-subsets <S>")]
-        [Description("Subsets averaged for KID. Default 100.")]
-        [DefaultValue(100)]
-        public int KidSubsets { get; init; } = 100;
-
-        /// <summary>Seed.</summary>
-        [CommandOption("--seed <S>")]
-        [Description("Seed of latents and subsets. Default 0.")]
-        [DefaultValue(0)]
-        public int Seed { get; init; }
-
-        /// <summary>JSON output.</summary>
-        [CommandOption("--json")]
-        [Description("Print exactly one JSON object on stdout.")]
-        public bool Json { get; init; }
-
         /// <inheritdoc />
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("Pass --model RUN (a `gan train` run folder).")
             : string.IsNullOrWhiteSpace(Data) ? ValidationResult.Error("Pass --data (the real dataset).")
             : N < 2 ? ValidationResult.Error("-n must be at least 2.")
-            : KidSubsets < 1 ? ValidationResult.Error("--kid-subsets must be at least 1.")
             : base.Validate();
     }
 

@@ -1,0 +1,36 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TransferGen.Metrics;
+
+namespace TransferGen.Cli.Commands;
+
+/// <summary>Options shared by the commands that compute FID/KID (`fid`, `gan evaluate`).</summary>
+public class ScoreSettings : CommonSettings
+{
+    /// <summary>Feature network.</summary>
+    [CommandOption("--features <NAME>")]
+    [Description("Feature network: resnet18-imagenet (default, 128 px), resnet18-imagenet-224, pixels (cheap pixel statistics, for smoke tests) or a `finetune` run folder.")]
+    public string Features { get; init; } = FeatureExtractors.Default;
+
+    /// <summary>KID subsets.</summary>
+    [CommandOption("--kid-subsets <S>")]
+    [Description("Subsets averaged for KID. Default 100.")]
+    [DefaultValue(100)]
+    public int KidSubsets { get; init; } = 100;
+
+    /// <summary>Seed.</summary>
+    [CommandOption("--seed <S>")]
+    [Description("Seed of the image subsets, latents and KID subsets. Default 0.")]
+    [DefaultValue(0)]
+    public int Seed { get; init; }
+
+    /// <summary>JSON output.</summary>
+    [CommandOption("--json")]
+    [Description("Print exactly one JSON object on stdout.")]
+    public bool Json { get; init; }
+
+    /// <inheritdoc />
+    public override ValidationResult Validate() =>
+        KidSubsets < 1 ? ValidationResult.Error("--kid-subsets must be at least 1.") : base.Validate();
+}
