@@ -91,12 +91,10 @@ public sealed class BenchGanCommand : Command<BenchGanCommand.Settings>
         var folder = Path.GetFullPath(settings.Out);
         Directory.CreateDirectory(folder);
         var log = CliConsole.Error;
-        var report = GanBenchmark.Run(settings.ToOptions(), folder,
+        var report = GanBenchmark.Run(settings.ToOptions(), folder, "transfergen " + string.Join(' ', context.Arguments),
             progress: line => log.WriteLine(line),
-            saved: r => GanBenchFiles.Save(folder, r with { CommandLine = "transfergen " + string.Join(' ', context.Arguments) }),
+            saved: r => GanBenchFiles.Save(folder, r),
             trainingCallbacks: [new GanProgress(TimeSpan.FromSeconds(1))]);
-        report = report with { CommandLine = "transfergen " + string.Join(' ', context.Arguments) };
-        GanBenchFiles.Save(folder, report);
 
         if (settings.Json)
         {

@@ -1,3 +1,4 @@
+using TransferGen.Data.Transforms;
 using TransferGen.Metrics;
 using static TorchSharp.torch;
 
@@ -12,6 +13,9 @@ namespace TransferGen.Transfer;
 public sealed class ClassifierFeatureExtractor : IFeatureExtractor, IDisposable
 {
     readonly TrainedModel _model;
+
+    // The run's evaluation pipeline and the colour conversions are deterministic; they take a Random only by contract.
+    static readonly Random Unused = new(0);
 
     /// <summary>Loads the run folder at <paramref name="runPath"/>.</summary>
     public ClassifierFeatureExtractor(string runPath)
@@ -37,10 +41,10 @@ public sealed class ClassifierFeatureExtractor : IFeatureExtractor, IDisposable
         var x = images.cpu();
         var wanted = _model.Config.DataChannels;
         // The run's transforms start from 8-bit images with the training data's channel count.
-        if (x.shape[1] == 3 && wanted == 1) x = (x * tensor(new[] { 0.299f, 0.587f, 0.114f }).view(1, 3, 1, 1)).sum(1, keepdim: true);
-        else if (x.shape[1] == 1 && wanted == 3) x = x.expand(-1, 3, -1, -1);
+        if (x.shape[1] == 3 && wanted == 1) x = new RgbToGrayscale().Apply(x, Unused);
+        else if (x.shape[1] == 1 && wanted == 3) x = new GrayscaleToRgb().Apply(x, Unused);
         var bytes = x.clamp(0, 1).mul(255).round().to_type(ScalarType.Byte);
-        var prepared = _model.Transform.Apply(bytes, new Random(0));
+        var prepared = _model.Transform.Apply(bytes, Unused);
         return _model.Model.Backbone.call(prepared).flatten(1).MoveToOuterDisposeScope();
     }
 

@@ -14,8 +14,11 @@ namespace TransferGen.Benchmarks.Gan;
 /// </summary>
 public static class GanBenchmark
 {
-    /// <summary>Runs the benchmark; <paramref name="saved"/> is called with the report after every score.</summary>
-    public static GanBenchReport Run(GanBenchOptions options, string outDir, Action<string>? progress = null,
+    /// <summary>
+    /// Runs the benchmark; <paramref name="saved"/> is called with the report after every score.
+    /// <paramref name="commandLine"/> is recorded in the report so its results say how to reproduce them.
+    /// </summary>
+    public static GanBenchReport Run(GanBenchOptions options, string outDir, string commandLine, Action<string>? progress = null,
         Action<GanBenchReport>? saved = null, IEnumerable<Training.ICallback>? trainingCallbacks = null)
     {
         if (options.Archs.Count == 0) throw new InputException("--archs names no architecture.");
@@ -48,7 +51,7 @@ public static class GanBenchmark
             Reference = $"{options.Data} test split, {n} images",
             Floor = floor,
             Runs = [],
-            CommandLine = Environment.CommandLine,
+            CommandLine = commandLine,
         };
         saved?.Invoke(report);
 
