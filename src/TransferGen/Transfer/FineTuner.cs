@@ -124,6 +124,7 @@ public sealed class FineTuner(FineTuneOptions options)
         {
             using var evaluation = Evaluator.Run(model, dataset["test"], session.EvalTransform, Options.BatchSize, device);
             test = evaluation.Accuracy();
+            if (run is not null) RecordTestAccuracy(run, test.Value);
         }
         return new FineTuneResult
         {
@@ -140,6 +141,17 @@ public sealed class FineTuner(FineTuneOptions options)
             FeatureSeconds = session.FeatureTime.TotalSeconds,
             Seconds = clock.Elapsed.TotalSeconds,
         };
+    }
+
+    /// <summary>Adds the test accuracy of the selected model to metrics.json, so a run folder holds its final score.</summary>
+    static void RecordTestAccuracy(RunFolder run, double accuracy)
+    {
+        var path = Path.Combine(run.Path, "metrics.json");
+        if (!File.Exists(path)) return;
+        var summary = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?.AsObject();
+        if (summary is null) return;
+        summary["test_accuracy"] = accuracy;
+        IO.AtomicFile.WriteAllText(path, summary.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
     }
 
     /// <summary>Restores weights, counters, history, best score and RNG state of the checkpoint.</summary>

@@ -51,7 +51,9 @@ public class TransferCommandTests
         using (var json = JsonDocument.Parse(train.StdOut))
         {
             Assert.InRange(json.RootElement.GetProperty("best_val_accuracy").GetDouble(), 0, 1);
-            Assert.True(json.RootElement.TryGetProperty("test_accuracy", out _));
+            Assert.Equal(JsonValueKind.Number, json.RootElement.GetProperty("test_accuracy").ValueKind);
+            using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+            Assert.Equal(json.RootElement.GetProperty("test_accuracy").GetDouble(), metrics.RootElement.GetProperty("test_accuracy").GetDouble());
         }
         foreach (var file in new[] { "config.json", "model.pt", "checkpoint.pt", "checkpoint.json", "metrics.json", "metrics.jsonl" })
             Assert.True(File.Exists(Path.Combine(run, file)), file);
