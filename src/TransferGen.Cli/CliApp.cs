@@ -59,6 +59,10 @@ public static class CliApp
             bench.AddCommand<BenchGanCommand>("gan")
                 .WithDescription("FID/KID vs epoch of DCGAN and the conditional DCGAN trained on the same budget, with the real-vs-real floor.")
                 .WithExample("bench", "gan", "--out", "bench/gan");
+            bench.AddCommand<BenchMemoryCommand>("memory")
+                .WithDescription("RSS and live tensors over thousands of small fine-tune and GAN steps: memory must stay flat")
+                .WithExample("bench", "memory")
+                .WithExample("bench", "memory", "--steps", "5000", "--json");
             bench.AddCommand<BenchTransferCommand>("transfer")
                 .WithDescription("Test accuracy and time of from-scratch vs linear probe vs fine-tune with 10, 100, 1000 labels per class and the full training set.")
                 .WithExample("bench", "transfer", "--out", "bench/transfer")
