@@ -47,21 +47,27 @@ public sealed class FineTuneCommand : Command<FineTuneCommand.Settings>
 
         /// <summary>Freeze policy.</summary>
         [CommandOption("--freeze <POLICY>")]
-        [Description("auto (probe, then fine-tune all), all (linear probe on cached features), none, or until:STAGE.")]
+        [Description("auto (probe, then fine-tune all), gradual (probe, then unfreeze the backbone's stages from the last to the first, one more every --unfreeze-epochs, then fine-tune all; ULMFiT), all (linear probe on cached features), none, or until:STAGE.")]
         [DefaultValue("auto")]
         public string Freeze { get; init; } = "auto";
 
         /// <summary>Epochs.</summary>
         [CommandOption("--epochs <E>")]
-        [Description("Epochs of the main phase.")]
+        [Description("Epochs of the main phase (with --freeze gradual they include the unfreezing sub-phases; the rest train everything).")]
         [DefaultValue(10)]
         public int Epochs { get; init; } = 10;
 
         /// <summary>Probe epochs of --freeze auto.</summary>
         [CommandOption("--probe-epochs <E>")]
-        [Description("Head-only epochs on cached features before fine-tuning (--freeze auto).")]
+        [Description("Head-only epochs on cached features before fine-tuning (--freeze auto, gradual).")]
         [DefaultValue(10)]
         public int ProbeEpochs { get; init; } = 10;
+
+        /// <summary>Epochs per unfreezing sub-phase of --freeze gradual.</summary>
+        [CommandOption("--unfreeze-epochs <E>")]
+        [Description("--freeze gradual: epochs of each sub-phase that unfreezes one more stage (stretched by --min-steps like every phase).")]
+        [DefaultValue(1)]
+        public int UnfreezeEpochs { get; init; } = 1;
 
         /// <summary>Batch size.</summary>
         [CommandOption("--batch-size <N>")]
@@ -176,6 +182,7 @@ public sealed class FineTuneCommand : Command<FineTuneCommand.Settings>
             Freeze = FreezePolicy.Parse(Freeze),
             Epochs = Epochs,
             ProbeEpochs = ProbeEpochs,
+            UnfreezeEpochs = UnfreezeEpochs,
             BatchSize = BatchSize,
             LearningRate = LearningRate,
             BackboneLrFactor = BackboneLrFactor,

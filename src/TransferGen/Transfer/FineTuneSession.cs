@@ -41,7 +41,7 @@ internal sealed class FineTuneSession : IDisposable
             DropLast = train.Count > options.BatchSize,
             Workers = options.Workers,
         });
-        Phases = TrainingPhase.Plan(options, _trainLoader.BatchCount);
+        Phases = TrainingPhase.Plan(options, _trainLoader.BatchCount, spec);
     }
 
     public FineTuneOptions Options { get; }

@@ -20,6 +20,14 @@ public sealed class FineTuner(FineTuneOptions options)
     /// <summary>The options.</summary>
     public FineTuneOptions Options { get; } = options;
 
+    /// <summary>
+    /// The <see cref="TrainingContext.Items"/> key under which callbacks find the <see cref="Classifier"/> being trained.
+    /// </summary>
+    public const string ModelItem = "model";
+
+    /// <summary>The <see cref="TrainingContext.Items"/> key of the current phase's name ("probe", "unfreeze-layer4", "finetune").</summary>
+    public const string PhaseItem = "phase";
+
     /// <summary>Extra callbacks (progress display, ...), run alongside the fine-tune's own.</summary>
     public List<ICallback> Callbacks { get; } = [];
 
@@ -59,6 +67,7 @@ public sealed class FineTuner(FineTuneOptions options)
         var clock = Stopwatch.StartNew();
         var spec = BackboneRegistry.Get(Options.Backbone);
         Options.Freeze.Validate(spec);
+        TrainingPhase.CheckFits(Options, spec);
         if (Options.ImageSize % spec.InputSizeMultiple != 0)
             throw new InputException($"Backbone '{spec.Name}' needs an --image-size that is a multiple of {spec.InputSizeMultiple}, got {Options.ImageSize}.");
         var device = ResolveDevice(Options.Device);
