@@ -12,8 +12,8 @@ namespace TransferGen.Cli.Commands;
 /// <summary>`transfergen finetune`: fine-tunes a backbone on a dataset into a run folder, or resumes one.</summary>
 public sealed class FineTuneCommand : Command<FineTuneCommand.Settings>
 {
-    /// <summary>Options of `finetune`.</summary>
-    public sealed class Settings : DataSettings
+    /// <summary>Options of `finetune` (and, inherited, of `lr-find`, which tests the same model, data and optimiser).</summary>
+    public class Settings : DataSettings
     {
         /// <summary>The dataset.</summary>
         [CommandOption("--data <D>")]
@@ -27,12 +27,12 @@ public sealed class FineTuneCommand : Command<FineTuneCommand.Settings>
 
         /// <summary>The run folder.</summary>
         [CommandOption("--out <RUN>")]
-        [Description("Run folder to write: config.json, metrics, model.pt, checkpoint, tensorboard/.")]
+        [Description("Folder to write. finetune: the run folder (config.json, metrics, model.pt, checkpoint, tensorboard/); lr-find: lr-find.png and lr-find.json (default: the current folder).")]
         public string? Out { get; init; }
 
         /// <summary>A run to continue.</summary>
         [CommandOption("--resume <RUN>")]
-        [Description("Continue the run in RUN from its last checkpoint, with the options recorded in it.")]
+        [Description("finetune: continue the run in RUN from its last checkpoint, with the options recorded in it.")]
         public string? Resume { get; init; }
 
         /// <summary>Backbone weights file.</summary>
