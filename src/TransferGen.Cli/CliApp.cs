@@ -92,6 +92,16 @@ public static class CliApp
             .WithDescription("Fine-tune a backbone on a dataset into a run folder (or --resume one).")
             .WithExample("finetune", "--data", "fashion-mnist", "--backbone", "resnet18", "--from-scratch", "--out", "runs/r18", "--labels-per-class", "100")
             .WithExample("finetune", "--resume", "runs/r18");
+        config.AddCommand<LrFindCommand>("lr-find")
+            .WithDescription("Learning-rate range test (Smith; fastai's lr_find) of the fine-tune the same options would run: trains --steps "
+                + "mini-batches with the head rate growing exponentially from --min-lr to --max-lr (backbone groups keep "
+                + "--backbone-lr-factor of it), stops when the smoothed loss (EMA 0.98, bias-corrected) exceeds 4x its minimum or is "
+                + "not finite, and suggests the rate where the smoothed loss falls fastest (also reported: minimum-loss rate / 10). "
+                + "--freeze auto or gradual: tests the phase that trains the whole backbone, starting from the head that the probe "
+                + "(cached features, trained at --lr) gives it, as finetune would; until:STAGE, none: as given; all: the head on cached "
+                + "features. Pass the suggestion to finetune as --lr. Writes lr-find.png and lr-find.json into --out; keeps no model.")
+            .WithExample("lr-find", "--data", "fashion-mnist", "--backbone", "resnet18-imagenet", "--labels-per-class", "100", "--out", "runs/lr")
+            .WithExample("lr-find", "--data", "./my-images", "--backbone", "resnet18", "--weights", "resnet18.pth", "--freeze", "until:layer2", "--json");
         config.AddCommand<PredictCommand>("predict")
             .WithDescription("Show the most likely classes of image files under a fine-tuned model.")
             .WithExample("predict", "--model", "runs/r18", "shoe.png", "--json");

@@ -12,8 +12,8 @@ namespace TransferGen.Cli.Commands;
 /// <summary>`transfergen finetune`: fine-tunes a backbone on a dataset into a run folder, or resumes one.</summary>
 public sealed class FineTuneCommand : Command<FineTuneCommand.Settings>
 {
-    /// <summary>Options of `finetune`.</summary>
-    public sealed class Settings : DataSettings
+    /// <summary>Options of `finetune` (and, inherited, of `lr-find`, which tests the same model, data and optimiser).</summary>
+    public class Settings : DataSettings
     {
         /// <summary>The dataset.</summary>
         [CommandOption("--data <D>")]
@@ -27,12 +27,12 @@ public sealed class FineTuneCommand : Command<FineTuneCommand.Settings>
 
         /// <summary>The run folder.</summary>
         [CommandOption("--out <RUN>")]
-        [Description("Run folder to write: config.json, metrics, model.pt, checkpoint, tensorboard/.")]
+        [Description("Folder to write. finetune: the run folder (config.json, metrics, model.pt, checkpoint, tensorboard/); lr-find: lr-find.png and lr-find.json (default: the current folder).")]
         public string? Out { get; init; }
 
         /// <summary>A run to continue.</summary>
         [CommandOption("--resume <RUN>")]
-        [Description("Continue the run in RUN from its last checkpoint, with the options recorded in it.")]
+        [Description("finetune: continue the run in RUN from its last checkpoint, with the options recorded in it.")]
         public string? Resume { get; init; }
 
         /// <summary>Backbone weights file.</summary>
@@ -47,21 +47,27 @@ public sealed class FineTuneCommand : Command<FineTuneCommand.Settings>
 
         /// <summary>Freeze policy.</summary>
         [CommandOption("--freeze <POLICY>")]
-        [Description("auto (probe, then fine-tune all), all (linear probe on cached features), none, or until:STAGE.")]
+        [Description("auto (probe, then fine-tune all), gradual (probe, then unfreeze the backbone's stages from the last to the first, one more every --unfreeze-epochs, then fine-tune all; ULMFiT), all (linear probe on cached features), none, or until:STAGE.")]
         [DefaultValue("auto")]
         public string Freeze { get; init; } = "auto";
 
         /// <summary>Epochs.</summary>
         [CommandOption("--epochs <E>")]
-        [Description("Epochs of the main phase.")]
+        [Description("Epochs of the main phase (with --freeze gradual they include the unfreezing sub-phases; the rest train everything).")]
         [DefaultValue(10)]
         public int Epochs { get; init; } = 10;
 
         /// <summary>Probe epochs of --freeze auto.</summary>
         [CommandOption("--probe-epochs <E>")]
-        [Description("Head-only epochs on cached features before fine-tuning (--freeze auto).")]
+        [Description("Head-only epochs on cached features before fine-tuning (--freeze auto, gradual).")]
         [DefaultValue(10)]
         public int ProbeEpochs { get; init; } = 10;
+
+        /// <summary>Epochs per unfreezing sub-phase of --freeze gradual.</summary>
+        [CommandOption("--unfreeze-epochs <E>")]
+        [Description("--freeze gradual: epochs of each sub-phase that unfreezes one more stage (stretched by --min-steps like every phase).")]
+        [DefaultValue(1)]
+        public int UnfreezeEpochs { get; init; } = 1;
 
         /// <summary>Batch size.</summary>
         [CommandOption("--batch-size <N>")]
@@ -176,6 +182,7 @@ public sealed class FineTuneCommand : Command<FineTuneCommand.Settings>
             Freeze = FreezePolicy.Parse(Freeze),
             Epochs = Epochs,
             ProbeEpochs = ProbeEpochs,
+            UnfreezeEpochs = UnfreezeEpochs,
             BatchSize = BatchSize,
             LearningRate = LearningRate,
             BackboneLrFactor = BackboneLrFactor,

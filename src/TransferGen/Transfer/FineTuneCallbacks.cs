@@ -14,12 +14,21 @@ internal static class FineTuneCallbacks
         if (session.Run is not null) yield return new CheckpointWriter(session);
     }
 
-    /// <summary>Enters each epoch's phase and sets the learning rate before every step.</summary>
-    sealed class PhaseControl(FineTuneSession session) : ICallback
+    /// <summary>
+    /// Enters each epoch's phase and sets the learning rate before every step; shares the model and the current
+    /// phase's name with the other callbacks through <see cref="TrainingContext.Items"/>.
+    /// </summary>
+    internal sealed class PhaseControl(FineTuneSession session) : ICallback
     {
         public int Order => -200;
 
-        public void BeforeEpoch(TrainingContext context) => session.EnterPhaseFor(context.Epoch);
+        public void BeforeFit(TrainingContext context) => context.Items[FineTuner.ModelItem] = session.Model;
+
+        public void BeforeEpoch(TrainingContext context)
+        {
+            session.EnterPhaseFor(context.Epoch);
+            context.Items[FineTuner.PhaseItem] = session.Current!.Name;
+        }
 
         public void BeforeBatch(TrainingContext context) => session.ScheduleRate(context);
     }

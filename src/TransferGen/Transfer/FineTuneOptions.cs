@@ -40,11 +40,17 @@ public sealed record FineTuneOptions
     /// <summary>Which parameters train.</summary>
     public FreezePolicy Freeze { get; init; } = new(FreezeKind.Auto);
 
-    /// <summary>Epochs of the main phase (fine-tune, or the probe itself for <c>--freeze all</c>).</summary>
+    /// <summary>
+    /// Epochs of the main phase (fine-tune, or the probe itself for <c>--freeze all</c>). With
+    /// <see cref="FreezeKind.Gradual"/> they include the unfreezing sub-phases: the epochs left after those train everything.
+    /// </summary>
     public int Epochs { get; init; } = 10;
 
-    /// <summary>Epochs of the head-only phase of <see cref="FreezeKind.Auto"/> (cheap: on cached features).</summary>
+    /// <summary>Epochs of the head-only phase of <see cref="FreezeKind.Auto"/> and <see cref="FreezeKind.Gradual"/> (cheap: on cached features).</summary>
     public int ProbeEpochs { get; init; } = 10;
+
+    /// <summary>Epochs of each sub-phase of <see cref="FreezeKind.Gradual"/>, which unfreezes one more backbone stage.</summary>
+    public int UnfreezeEpochs { get; init; } = 1;
 
     /// <summary>Images per batch.</summary>
     public int BatchSize { get; init; } = 64;
@@ -126,6 +132,7 @@ public sealed record FineTuneOptions
         }
         Require(Epochs >= 1, $"--epochs must be at least 1, got {Epochs}.");
         Require(ProbeEpochs >= 1, $"--probe-epochs must be at least 1, got {ProbeEpochs}.");
+        Require(UnfreezeEpochs >= 1, $"--unfreeze-epochs must be at least 1, got {UnfreezeEpochs}.");
         Require(BatchSize >= 1, $"--batch-size must be at least 1, got {BatchSize}.");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), $"--lr must be positive, got {LearningRate}.");
         Require(BackboneLrFactor > 0 && double.IsFinite(BackboneLrFactor), $"--backbone-lr-factor must be positive, got {BackboneLrFactor}.");

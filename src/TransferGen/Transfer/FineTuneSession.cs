@@ -41,7 +41,7 @@ internal sealed class FineTuneSession : IDisposable
             DropLast = train.Count > options.BatchSize,
             Workers = options.Workers,
         });
-        Phases = TrainingPhase.Plan(options, _trainLoader.BatchCount);
+        Phases = TrainingPhase.Plan(options, _trainLoader.BatchCount, spec);
     }
 
     public FineTuneOptions Options { get; }
@@ -138,6 +138,12 @@ internal sealed class FineTuneSession : IDisposable
             ScheduleKind.OneCycle => LearningRateSchedule.OneCycle(progress, Math.Max(Options.WarmupFraction, 0.25)),
             _ => 1.0,
         };
+        ScaleRates(factor);
+    }
+
+    /// <summary>Sets every parameter group's rate to its base rate × <paramref name="factor"/> (the head's base rate is --lr).</summary>
+    public void ScaleRates(double factor)
+    {
         var i = 0;
         foreach (var group in Optimizer!.ParamGroups) group.LearningRate = _baseRates[i++] * factor;
     }

@@ -20,6 +20,14 @@ public sealed class FineTuner(FineTuneOptions options)
     /// <summary>The options.</summary>
     public FineTuneOptions Options { get; } = options;
 
+    /// <summary>
+    /// The <see cref="TrainingContext.Items"/> key under which callbacks find the <see cref="Classifier"/> being trained.
+    /// </summary>
+    public const string ModelItem = "model";
+
+    /// <summary>The <see cref="TrainingContext.Items"/> key of the current phase's name ("probe", "unfreeze-layer4", "finetune").</summary>
+    public const string PhaseItem = "phase";
+
     /// <summary>Extra callbacks (progress display, ...), run alongside the fine-tune's own.</summary>
     public List<ICallback> Callbacks { get; } = [];
 
@@ -57,22 +65,8 @@ public sealed class FineTuner(FineTuneOptions options)
     FineTuneResult Execute(ImageDataset dataset, RunFolder? run, string? datasetSpec, bool datasetStrict, CheckpointInfo? resume)
     {
         var clock = Stopwatch.StartNew();
-        var spec = BackboneRegistry.Get(Options.Backbone);
-        Options.Freeze.Validate(spec);
-        if (Options.ImageSize % spec.InputSizeMultiple != 0)
-            throw new InputException($"Backbone '{spec.Name}' needs an --image-size that is a multiple of {spec.InputSizeMultiple}, got {Options.ImageSize}.");
-        var device = ResolveDevice(Options.Device);
-        torch.manual_seed(Options.Seed);
-
-        var (train, validation, validationSource) = Splits(dataset);
-        var channels = dataset.Shape.Channels;
-        var weights = Options.FromScratch ? WeightsChoice.Scratch
-            : Options.WeightsFile is not null ? WeightsChoice.File
-            : spec.CreatePretrained is not null ? WeightsChoice.Builtin
-            : throw new InputException($"Backbone '{spec.Name}' has no built-in weights; give --weights FILE or --from-scratch.");
-        var preprocessing = Backbones.EffectivePreprocessing(spec, channels, Options.Gray);
-        var model = Backbones.CreateClassifier(spec, weights, Options.WeightsFile, dataset.Classes.Count, channels, Options.Gray, Options.Dropout);
-        model.to(device);
+        var setup = Prepare(dataset);
+        var (spec, device, train, validation, validationSource, weights, preprocessing, channels, model) = setup;
 
         if (run is not null && resume is null)
         {
@@ -99,9 +93,7 @@ public sealed class FineTuner(FineTuneOptions options)
                 File.Delete(Path.Combine(run.Path, stale));
         }
 
-        using var session = new FineTuneSession(Options, spec, model, device, train, validation,
-            TransferPipeline.Build(preprocessing, channels, Options.ImageSize, Options.Augment),
-            TransferPipeline.Build(preprocessing, channels, Options.ImageSize, augment: false), run);
+        using var session = OpenSession(setup, run);
         var context = new TrainingContext { Epochs = session.TotalEpochs, BatchesPerEpoch = session.BatchesPerEpoch };
         if (resume is not null) ContinueFrom(resume, session, context, run!);
 
@@ -142,6 +134,42 @@ public sealed class FineTuner(FineTuneOptions options)
             Seconds = clock.Elapsed.TotalSeconds,
         };
     }
+
+    /// <summary>What a fine-tune builds before it trains; the learning-rate finder builds the same.</summary>
+    internal sealed record Setup(BackboneSpec Spec, Device Device, ImageSplit Train, ImageSplit Validation, string ValidationSource,
+        WeightsChoice Weights, Preprocessing Preprocessing, int Channels, Classifier Model);
+
+    /// <summary>
+    /// Checks the options against the backbone, seeds LibTorch, subsamples and splits the data and builds the
+    /// classifier on the device. The caller owns the model.
+    /// </summary>
+    internal Setup Prepare(ImageDataset dataset)
+    {
+        var spec = BackboneRegistry.Get(Options.Backbone);
+        Options.Freeze.Validate(spec);
+        TrainingPhase.CheckFits(Options, spec);
+        if (Options.ImageSize % spec.InputSizeMultiple != 0)
+            throw new InputException($"Backbone '{spec.Name}' needs an --image-size that is a multiple of {spec.InputSizeMultiple}, got {Options.ImageSize}.");
+        var device = ResolveDevice(Options.Device);
+        torch.manual_seed(Options.Seed);
+
+        var (train, validation, validationSource) = Splits(dataset);
+        var channels = dataset.Shape.Channels;
+        var weights = Options.FromScratch ? WeightsChoice.Scratch
+            : Options.WeightsFile is not null ? WeightsChoice.File
+            : spec.CreatePretrained is not null ? WeightsChoice.Builtin
+            : throw new InputException($"Backbone '{spec.Name}' has no built-in weights; give --weights FILE or --from-scratch.");
+        var preprocessing = Backbones.EffectivePreprocessing(spec, channels, Options.Gray);
+        var model = Backbones.CreateClassifier(spec, weights, Options.WeightsFile, dataset.Classes.Count, channels, Options.Gray, Options.Dropout);
+        model.to(device);
+        return new Setup(spec, device, train, validation, validationSource, weights, preprocessing, channels, model);
+    }
+
+    /// <summary>The session that trains <paramref name="setup"/>'s model: its phases, loaders (augmenting for training) and optimisers.</summary>
+    internal FineTuneSession OpenSession(Setup setup, RunFolder? run) =>
+        new(Options, setup.Spec, setup.Model, setup.Device, setup.Train, setup.Validation,
+            TransferPipeline.Build(setup.Preprocessing, setup.Channels, Options.ImageSize, Options.Augment),
+            TransferPipeline.Build(setup.Preprocessing, setup.Channels, Options.ImageSize, augment: false), run);
 
     /// <summary>Adds the test accuracy of the selected model to metrics.json, so a run folder holds its final score.</summary>
     static void RecordTestAccuracy(RunFolder run, double accuracy)

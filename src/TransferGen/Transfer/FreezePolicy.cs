@@ -18,10 +18,16 @@ public enum FreezeKind
 
     /// <summary>Full fine-tune.</summary>
     None,
+
+    /// <summary>
+    /// Probe first, then unfreeze the backbone's stages from the last to the first, one more stage per sub-phase of
+    /// <see cref="FineTuneOptions.UnfreezeEpochs"/> epochs, then fine-tune everything (ULMFiT's gradual unfreezing).
+    /// </summary>
+    Gradual,
 }
 
 /// <summary>
-/// Which backbone parameters train: parsed from <c>auto</c>, <c>all</c>, <c>none</c> or <c>until:STAGE</c>, and
+/// Which backbone parameters train: parsed from <c>auto</c>, <c>gradual</c>, <c>all</c>, <c>none</c> or <c>until:STAGE</c>, and
 /// applied to a classifier by setting <c>requires_grad</c> and keeping frozen BatchNorm layers in eval mode (so
 /// their running statistics, learnt on the source data, stay as they are).
 /// </summary>
@@ -36,9 +42,10 @@ public sealed record FreezePolicy(FreezeKind Kind, string? Stage = null)
         return text switch
         {
             "auto" => new FreezePolicy(FreezeKind.Auto),
+            "gradual" => new FreezePolicy(FreezeKind.Gradual),
             "all" => new FreezePolicy(FreezeKind.All),
             "none" => new FreezePolicy(FreezeKind.None),
-            _ => throw new InputException($"--freeze must be auto, all, none or until:STAGE, got '{value}'."),
+            _ => throw new InputException($"--freeze must be auto, gradual, all, none or until:STAGE, got '{value}'."),
         };
     }
 
@@ -47,7 +54,8 @@ public sealed record FreezePolicy(FreezeKind Kind, string? Stage = null)
 
     /// <summary>
     /// True when the backbone parameter or module called <paramref name="name"/> is frozen under this policy
-    /// (<see cref="FreezeKind.Auto"/> counts as its fine-tuning phase: nothing frozen).
+    /// (<see cref="FreezeKind.Auto"/> and <see cref="FreezeKind.Gradual"/> count as their last phase: nothing frozen;
+    /// their other phases carry policies of their own, see <see cref="TrainingPhase.Plan"/>).
     /// </summary>
     public bool IsFrozen(string name, BackboneSpec spec)
     {

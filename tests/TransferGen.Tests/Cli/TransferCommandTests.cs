@@ -99,6 +99,28 @@ public class TransferCommandTests
         Assert.Contains("corrupt.png", bad.StdErr);
     }
 
+    [Fact]
+    public void Lr_find_prints_the_curve_as_json_and_writes_only_the_plot_and_the_curve()
+    {
+        using var temp = new TempFolder();
+        var data = StripeFolder(temp);
+        var output = temp["lr"];
+        var result = CliRunner.Run("lr-find", "--data", data, "--backbone", "resnet18", "--from-scratch", "--out", output, "--min-steps", "0",
+            "--image-size", "16", "--probe-epochs", "1", "--batch-size", "8", "--steps", "6", "--min-lr", "1e-4", "--max-lr", "1", "--json");
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        using var json = JsonDocument.Parse(result.StdOut);
+        var root = json.RootElement;
+        Assert.InRange(root.GetProperty("suggested_lr").GetDouble(), 1e-4, 1);
+        Assert.True(root.GetProperty("min_loss_lr").GetDouble() > 0);
+        var steps = root.GetProperty("lrs").GetArrayLength();
+        Assert.InRange(steps, 1, 6);
+        Assert.Equal(steps, root.GetProperty("losses").GetArrayLength());
+        Assert.Equal("finetune", root.GetProperty("phase").GetString());
+        Assert.Contains("lr-find step", result.StdErr);
+        Assert.Equal(["lr-find.json", "lr-find.png"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName).Order());
+        Assert.Equal(Path.Combine(output, "lr-find.png"), root.GetProperty("plot").GetString());
+    }
+
     [Theory]
     [InlineData("predict", "--model", "/nonexistent/run", "x.png")]
     [InlineData("evaluate", "--model", "/nonexistent/run", "--data", "fashion-mnist")]
@@ -106,6 +128,11 @@ public class TransferCommandTests
     [InlineData("finetune", "--data", "fashion-mnist", "--backbone", "resnet18", "--freeze", "sometimes", "--out", "/tmp/unused-run")]
     [InlineData("finetune", "--data", "fashion-mnist", "--backbone", "resnet18", "--freeze", "until:layer9", "--from-scratch", "--out", "/tmp/unused-run")]
     [InlineData("finetune", "--resume", "/nonexistent/run")]
+    [InlineData("finetune", "--data", "fashion-mnist", "--backbone", "resnet18", "--from-scratch", "--freeze", "gradual", "--epochs", "4", "--out", "/tmp/unused-run")]
+    [InlineData("lr-find", "--data", "fashion-mnist", "--backbone", "resnet18", "--from-scratch", "--min-lr", "1", "--max-lr", "0.1")]
+    [InlineData("lr-find", "--data", "fashion-mnist", "--backbone", "resnet18", "--from-scratch", "--min-lr", "0.01", "--max-lr", "0.01")]
+    [InlineData("lr-find", "--data", "fashion-mnist", "--backbone", "resnet18", "--from-scratch", "--steps", "4")]
+    [InlineData("lr-find", "--data", "fashion-mnist", "--backbone", "resnet18", "--from-scratch", "--resume", "/tmp/unused-run")]
     public void Bad_input_is_one_sentence_and_exit_code_2(params string[] args)
     {
         var result = CliRunner.Run(args);

@@ -1,3 +1,4 @@
+using TransferGen.Models;
 using TransferGen.Tests.Data;
 using TransferGen.Training;
 using TransferGen.Transfer;
@@ -75,11 +76,98 @@ public class FineTunerTests
         Assert.True(File.Exists(Path.Combine(folder["resumed"], "model.pt")));
     }
 
+    [Fact]
+    public void Gradual_unfreezing_trains_exactly_the_stages_of_each_sub_phase()
+    {
+        var spec = TinyBackbone.Register();
+        var options = Tiny("gradual") with { Epochs = 3, ProbeEpochs = 1, UnfreezeEpochs = 1 };
+        var snapshots = new WeightSnapshots();
+        var result = new FineTuner(options) { Callbacks = { snapshots } }.Run(StripeData.Dataset());
+        using var model = result.Model;
+        Assert.Null(result.StopReason);
+
+        // Epoch e starts from snapshot e and ends at snapshot e + 1; each phase here is one epoch.
+        var phases = TrainingPhase.Plan(options, batchesPerEpoch: 1, spec);
+        Assert.Equal(["probe", "unfreeze-layer2", "unfreeze-layer1", "finetune"], phases.Select(p => p.Name));
+        var trained = new Dictionary<string, string[]>
+        {
+            ["probe"] = ["head"],
+            ["unfreeze-layer2"] = ["head", "layer2"],
+            ["unfreeze-layer1"] = ["head", "layer1", "layer2"],
+            ["finetune"] = ["head", "stem", "layer1", "layer2"],
+        };
+        foreach (var phase in phases)
+        {
+            var (before, after) = (snapshots.States[phase.FirstEpoch], snapshots.States[phase.FirstEpoch + phase.Epochs]);
+            foreach (var (name, weights) in before)
+            {
+                var part = name.StartsWith("head.", StringComparison.Ordinal) ? "head"
+                    : spec.Stages.Single(s => s.Contains(name["backbone.".Length..])).Name;
+                var changed = !weights.SequenceEqual(after[name]);
+                Assert.True(changed == trained[phase.Name].Contains(part),
+                    $"{phase.Name}: {name} ({part}) {(changed ? "changed" : "did not change")}");
+            }
+        }
+    }
+
+    [Fact]
+    public void A_gradual_run_resumed_at_a_phase_boundary_ends_like_an_uninterrupted_one()
+    {
+        using var folder = new TempFolder();
+        var options = Tiny("gradual") with { Epochs = 3, ProbeEpochs = 1, Dropout = 0.2 };
+        var dataset = StripeData.Dataset();
+
+        var straight = new FineTuner(options).Run(dataset, new RunFolder(folder["straight"]));
+        straight.Model.Dispose();
+
+        // Killed after epoch 2, the end of "unfreeze-layer2": the resume starts "unfreeze-layer1" with a new optimiser.
+        var interrupted = new FineTuner(options) { Callbacks = { new StopAfterEpoch(1) } };
+        interrupted.Run(dataset, new RunFolder(folder["resumed"])).Model.Dispose();
+        Assert.Equal("unfreeze-layer2", Checkpoint.ReadInfo(new RunFolder(folder["resumed"]))!.Phase);
+        var resumed = FineTuner.Resume(new RunFolder(folder["resumed"]), dataset: dataset);
+        resumed.Model.Dispose();
+
+        Assert.Equal(straight.History.Count, resumed.History.Count);
+        foreach (var key in new[] { "train_loss", "val_loss", "val_accuracy" })
+            Assert.True(Math.Abs(straight.History[^1][key] - resumed.History[^1][key]) < 1e-4,
+                $"{key}: {straight.History[^1][key]} straight, {resumed.History[^1][key]} resumed");
+        Assert.Equal(straight.TestAccuracy!.Value, resumed.TestAccuracy!.Value, 4);
+    }
+
+    /// <summary>Copies every parameter before the first epoch and after each epoch.</summary>
+    sealed class WeightSnapshots : ICallback
+    {
+        public int Order => 300;
+
+        public List<Dictionary<string, float[]>> States { get; } = [];
+
+        public void BeforeFit(TrainingContext context) => Take(context);
+
+        public void AfterEpoch(TrainingContext context) => Take(context);
+
+        void Take(TrainingContext context)
+        {
+            var model = (Classifier)context.Items[FineTuner.ModelItem];
+            States.Add(model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().cpu().data<float>().ToArray()));
+        }
+    }
+
     /// <summary>Stops after the first epoch's checkpoint, as a kill at that moment would.</summary>
     sealed class StopAfterFirstEpoch : ICallback
     {
         public int Order => 300;
 
         public void AfterEpoch(TrainingContext context) => context.RequestStop("simulated kill");
+    }
+
+    /// <summary>Stops after the checkpoint of epoch <paramref name="epoch"/> (counted from 0).</summary>
+    sealed class StopAfterEpoch(int epoch) : ICallback
+    {
+        public int Order => 300;
+
+        public void AfterEpoch(TrainingContext context)
+        {
+            if (context.Epoch == epoch) context.RequestStop("simulated kill");
+        }
     }
 }

@@ -9,6 +9,7 @@ public class FreezePolicyTests
 {
     [Theory]
     [InlineData("auto", FreezeKind.Auto, null)]
+    [InlineData("gradual", FreezeKind.Gradual, null)]
     [InlineData("all", FreezeKind.All, null)]
     [InlineData("none", FreezeKind.None, null)]
     [InlineData("until:layer3", FreezeKind.Until, "layer3")]

@@ -1,0 +1,167 @@
+using TransferGen.Data;
+using TransferGen.Reports;
+using TransferGen.Training;
+using TransferGen.Training.Callbacks;
+
+namespace TransferGen.Transfer;
+
+/// <summary>
+/// Smith's learning-rate range test (as fastai's <c>lr_find</c>) for a fine-tune: builds exactly the model, data
+/// pipeline (subsampling, augmentation, preprocessing), optimiser and parameter groups that <see cref="FineTuner"/>
+/// would, then trains <see cref="LrFindOptions.Steps"/> mini-batches with the head's rate growing exponentially from
+/// <see cref="LrFindOptions.MinLr"/> to <see cref="LrFindOptions.MaxLr"/> (the backbone's group keeps
+/// <see cref="FineTuneOptions.BackboneLrFactor"/> of it), recording the loss and stopping once the smoothed loss
+/// exceeds <see cref="LrFindOptions.DivergenceFactor"/> times its minimum or is not finite.
+/// </summary>
+/// <remarks>
+/// The test runs on the last phase of the plan, the one that trains the backbone (<c>--freeze auto</c> and
+/// <c>gradual</c>: everything trainable; <c>until:STAGE</c>, <c>none</c>: as given; <c>all</c>: the head on cached
+/// features). Phases before it that run on cached features (the probe) are trained first, as finetune would, so the
+/// test starts from the head the fine-tune phase starts from; gradual's unfreezing sub-phases are skipped. Every
+/// step runs in the one <see cref="TrainingLoop{TBatch}"/>, inside its DisposeScope. The model is discarded at the
+/// end: nothing is written but what <see cref="Save"/> writes.
+/// </remarks>
+public sealed class LearningRateFinder(FineTuneOptions options, LrFindOptions range)
+{
+    /// <summary>The fine-tune whose model, data and optimiser are tested.</summary>
+    public FineTuneOptions Options { get; } = options;
+
+    /// <summary>The range and stopping rule.</summary>
+    public LrFindOptions Range { get; } = range;
+
+    /// <summary>Callbacks (progress display, ...) run while the probe trains the head before the test.</summary>
+    public List<ICallback> ProbeCallbacks { get; } = [];
+
+    /// <summary>Called after every step of the test with what it recorded.</summary>
+    public Action<LrFindStep>? StepDone { get; init; }
+
+    /// <summary>Runs the range test on <paramref name="dataset"/>'s training split.</summary>
+    public LrFindResult Run(ImageDataset dataset)
+    {
+        Options.Validate();
+        Range.Validate();
+        var tuner = new FineTuner(Options);
+        var setup = tuner.Prepare(dataset);
+        using var model = setup.Model;
+        using var session = tuner.OpenSession(setup, run: null);
+        var tested = session.Phases[^1];
+
+        var probe = session.Phases.Where(p => p.OnFeatures && p != tested).ToList();
+        if (probe.Count > 0)
+        {
+            var context = new TrainingContext { Epochs = probe.Max(p => p.FirstEpoch + p.Epochs), BatchesPerEpoch = session.BatchesPerEpoch };
+            var callbacks = new List<ICallback> { new FineTuneCallbacks.PhaseControl(session), new NonFiniteLossStop() };
+            callbacks.AddRange(ProbeCallbacks);
+            new TrainingLoop<Batch>(session.Batches, session.Step, validate: null, callbacks).Fit(context);
+            if (context.StopIsFailure)
+                throw new InputException($"The head-only probe before the range test diverged ({context.StopReason}); lower --lr ({Options.LearningRate}), which the probe trains with.");
+        }
+
+        var test = new RangeTest(session, Range, StepDone);
+        var epochs = (int)Math.Ceiling(Range.Steps / (double)Math.Max(1, session.BatchesPerEpoch));
+        var rangeContext = new TrainingContext
+        {
+            Epochs = tested.FirstEpoch + epochs,
+            BatchesPerEpoch = session.BatchesPerEpoch,
+            Epoch = tested.FirstEpoch,
+        };
+        new TrainingLoop<Batch>(session.Batches, session.Step, validate: null, [test]).Fit(rangeContext);
+        if (test.Lrs.Count == 0)
+            throw new InputException($"The loss was not finite at the first step (head rate {Range.MinLr}); lower --min-lr.");
+
+        var (suggested, rule, min) = LrFindResult.Suggest(test.Lrs, test.Smoothed, skip: Range.Steps / 10);
+        return new LrFindResult
+        {
+            Lrs = test.Lrs,
+            Losses = test.Losses,
+            Smoothed = test.Smoothed,
+            SuggestedLr = suggested,
+            SuggestionRule = rule,
+            LrAtMinLoss = test.Lrs[min],
+            MinLossLr = test.Lrs[min] / 10,
+            Phase = tested.Name,
+            StopReason = test.StopReason,
+            Range = Range,
+            Options = Options,
+        };
+    }
+
+    /// <summary>
+    /// Writes <paramref name="folder"/>/lr-find.json (the result) and lr-find.png (smoothed and per-batch loss against
+    /// the rate on a log axis, the suggested rate marked), each atomically; returns their paths.
+    /// </summary>
+    public static (string Json, string Png) Save(LrFindResult result, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        Directory.CreateDirectory(folder);
+        var json = Path.Combine(folder, "lr-find.json");
+        var png = Path.Combine(folder, "lr-find.png");
+        RunFolder.WriteJson(json, result);
+        LrFindPlot.SavePng(png, result.Lrs, result.Losses, result.Smoothed, result.SuggestedLr, result.MinLossLr,
+            $"LR range test: {result.Options.Backbone}, phase {result.Phase}");
+        return (json, png);
+    }
+
+    /// <summary>
+    /// The callback that makes the loop a range test: enters the tested phase, sets the rates before each step,
+    /// records and smooths the loss after it, and stops at the last step or on divergence.
+    /// </summary>
+    sealed class RangeTest(FineTuneSession session, LrFindOptions range, Action<LrFindStep>? stepDone) : ICallback
+    {
+        double _average, _best = double.PositiveInfinity, _rate;
+
+        public int Order => -200;
+
+        public List<double> Lrs { get; } = [];
+
+        public List<double> Losses { get; } = [];
+
+        public List<double> Smoothed { get; } = [];
+
+        public string? StopReason { get; private set; }
+
+        public void BeforeEpoch(TrainingContext context) => session.EnterPhaseFor(context.Epoch);
+
+        public void BeforeBatch(TrainingContext context)
+        {
+            _rate = range.RateAt(Lrs.Count);
+            // Every group keeps its ratio to the head's rate, so discriminative rates apply as in the fine-tune.
+            session.ScaleRates(_rate / session.Options.LearningRate);
+        }
+
+        public void AfterBatch(TrainingContext context)
+        {
+            var loss = context.LastStep["loss"];
+            if (!double.IsFinite(loss))
+            {
+                Stop(context, $"the loss became {loss} at head rate {_rate:G3}");
+                return;
+            }
+            _average = range.Beta * _average + (1 - range.Beta) * loss;
+            var smoothed = _average / (1 - Math.Pow(range.Beta, Lrs.Count + 1));
+            Lrs.Add(_rate);
+            Losses.Add(loss);
+            Smoothed.Add(smoothed);
+            _best = Math.Min(_best, smoothed);
+            stepDone?.Invoke(new LrFindStep(Lrs.Count, range.Steps, _rate, loss, smoothed));
+            if (!double.IsFinite(smoothed) || smoothed > range.DivergenceFactor * _best)
+                Stop(context, $"the smoothed loss {smoothed:G4} exceeded {range.DivergenceFactor}× its minimum {_best:G4} at head rate {_rate:G3}");
+            else if (Lrs.Count >= range.Steps)
+                context.RequestStop("all steps done");
+        }
+
+        void Stop(TrainingContext context, string reason)
+        {
+            StopReason = reason;
+            context.RequestStop(reason);
+        }
+    }
+}
+
+/// <summary>One step of a range test, as reported to <see cref="LearningRateFinder.StepDone"/>.</summary>
+/// <param name="Step">Steps done (from 1).</param>
+/// <param name="Steps">Steps planned.</param>
+/// <param name="Lr">Head learning rate of the step.</param>
+/// <param name="Loss">The step's training loss.</param>
+/// <param name="Smoothed">The smoothed loss after it.</param>
+public sealed record LrFindStep(int Step, int Steps, double Lr, double Loss, double Smoothed);
