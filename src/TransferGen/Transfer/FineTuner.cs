@@ -23,6 +23,9 @@ public sealed class FineTuner(FineTuneOptions options)
     /// <summary>Extra callbacks (progress display, ...), run alongside the fine-tune's own.</summary>
     public List<ICallback> Callbacks { get; } = [];
 
+    /// <summary>What config.json calls the run: "finetune", or "pretrain" for <see cref="Pretraining"/>.</summary>
+    public string RunKind { get; init; } = "finetune";
+
     /// <summary>Trains on <paramref name="dataset"/>, writing into <paramref name="run"/> when given.</summary>
     /// <param name="dataset">The data; its "train" split trains, its "val" split (or a part carved from train) validates,
     /// its "test" split (if any) is evaluated at the end.</param>
@@ -57,6 +60,8 @@ public sealed class FineTuner(FineTuneOptions options)
     FineTuneResult Execute(ImageDataset dataset, RunFolder? run, string? datasetSpec, bool datasetStrict, CheckpointInfo? resume)
     {
         var clock = Stopwatch.StartNew();
+        if (run is not null && resume is null && RunBackbone.DependsOn(Options.Backbone, run.Path))
+            throw new InputException($"{run.Path}: the run would overwrite the run its backbone comes from; choose another --out.");
         var spec = BackboneRegistry.Get(Options.Backbone);
         Options.Freeze.Validate(spec);
         if (Options.ImageSize % spec.InputSizeMultiple != 0)
@@ -70,8 +75,9 @@ public sealed class FineTuner(FineTuneOptions options)
             : Options.WeightsFile is not null ? WeightsChoice.File
             : spec.CreatePretrained is not null ? WeightsChoice.Builtin
             : throw new InputException($"Backbone '{spec.Name}' has no built-in weights; give --weights FILE or --from-scratch.");
-        var preprocessing = Backbones.EffectivePreprocessing(spec, channels, Options.Gray);
-        var model = Backbones.CreateClassifier(spec, weights, Options.WeightsFile, dataset.Classes.Count, channels, Options.Gray, Options.Dropout);
+        var seen = Backbones.ChannelsFor(spec, channels);
+        var preprocessing = Backbones.EffectivePreprocessing(spec, seen, Options.Gray);
+        var model = Backbones.CreateClassifier(spec, weights, Options.WeightsFile, dataset.Classes.Count, seen, Options.Gray, Options.Dropout);
         model.to(device);
 
         if (run is not null && resume is null)
@@ -79,7 +85,9 @@ public sealed class FineTuner(FineTuneOptions options)
             run.Create();
             RunFolder.WriteJson(run.ConfigPath, new RunConfig
             {
-                Options = Options,
+                Kind = RunKind,
+                // A run folder as backbone by its absolute path, so a resume from another directory finds it.
+                Options = Options with { Backbone = spec.Name },
                 Dataset = datasetSpec,
                 DatasetStrict = datasetStrict,
                 DatasetFormat = dataset.Format,
@@ -100,8 +108,8 @@ public sealed class FineTuner(FineTuneOptions options)
         }
 
         using var session = new FineTuneSession(Options, spec, model, device, train, validation,
-            TransferPipeline.Build(preprocessing, channels, Options.ImageSize, Options.Augment),
-            TransferPipeline.Build(preprocessing, channels, Options.ImageSize, augment: false), run);
+            TransferPipeline.Build(preprocessing, channels, Options.ImageSize, Options.Augment, spec.InputChannels),
+            TransferPipeline.Build(preprocessing, channels, Options.ImageSize, augment: false, spec.InputChannels), run);
         var context = new TrainingContext { Epochs = session.TotalEpochs, BatchesPerEpoch = session.BatchesPerEpoch };
         if (resume is not null) ContinueFrom(resume, session, context, run!);
 

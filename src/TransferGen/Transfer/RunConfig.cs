@@ -8,7 +8,7 @@ namespace TransferGen.Transfer;
 /// </summary>
 public sealed record RunConfig
 {
-    /// <summary>What kind of run this is ("finetune").</summary>
+    /// <summary>What kind of run this is: "finetune" or "pretrain".</summary>
     public string Kind { get; init; } = "finetune";
 
     /// <summary>All fine-tune options.</summary>
@@ -29,7 +29,7 @@ public sealed record RunConfig
     /// <summary>Channels of the dataset's images (1 or 3); images to predict are decoded to this many.</summary>
     public int DataChannels { get; init; }
 
-    /// <summary>Backbone registry name.</summary>
+    /// <summary>Backbone registry name, or the absolute path of the run folder whose trained backbone this run started from.</summary>
     public string Backbone { get; init; } = "";
 
     /// <summary>Where the initial weights came from: builtin, file or scratch.</summary>
