@@ -1,3 +1,5 @@
+using TransferGen.Models;
+
 namespace TransferGen.Transfer;
 
 /// <summary>
@@ -11,13 +13,17 @@ public static class Pretraining
     /// <summary>
     /// A fine-tuner that pretrains <paramref name="architecture"/> (a registry name) with the other settings of
     /// <paramref name="options"/> (epochs, rates, image size, seed, ...); its run folder's config.json says "pretrain".
+    /// An <see cref="InputException"/> when the name is not registered.
     /// </summary>
     public static FineTuner Create(string architecture, FineTuneOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var registered = BackboneRegistry.All.FirstOrDefault(s => string.Equals(s.Name, architecture, StringComparison.OrdinalIgnoreCase));
+        if (registered is null && RunBackbone.IsFolderName(architecture))
+            throw new InputException($"--arch takes an architecture from `transfergen backbones`, not a run folder ({architecture}); to start from a run's weights use `finetune --backbone RUN`.");
         return new FineTuner(options with
         {
-            Backbone = architecture,
+            Backbone = (registered ?? BackboneRegistry.Get(architecture)).Name,
             WeightsFile = null,
             FromScratch = true,
             Freeze = new FreezePolicy(FreezeKind.None),
