@@ -52,6 +52,7 @@ public sealed class TrainingProgress : ICallback
     {
         var m = context.EpochMetrics;
         var line = Invariant($"epoch {context.Epoch + 1}/{context.Epochs}  train loss {m.GetValueOrDefault("train_loss"):F4} acc {m.GetValueOrDefault("train_accuracy"):P1}");
+        if (m.TryGetValue("train_source_loss", out var source)) line += Invariant($"  source loss {source:F4} acc {m.GetValueOrDefault("train_source_accuracy"):P1}");
         if (m.TryGetValue("val_accuracy", out var val)) line += Invariant($"  val loss {m.GetValueOrDefault("val_loss"):F4} acc {val:P1}");
         line += $"  elapsed {Format(_clock.Elapsed)}  ETA {Eta(context)}";
         _out.WriteLine((_live ? "\r\u001b[K" : "") + line);

@@ -1,11 +1,15 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
+using TransferGen.Data;
 using TransferGen.Models;
 using TransferGen.Transfer;
 
 namespace TransferGen.Cli.Commands;
 
-/// <summary>`transfergen finetune`: fine-tunes a backbone on a dataset into a run folder, or resumes one.</summary>
+/// <summary>
+/// `transfergen finetune`: fine-tunes a backbone (a registry name or a run folder) on a dataset into a run folder,
+/// optionally with the joint objective L = L_target + λ·L_source, or resumes one.
+/// </summary>
 public sealed class FineTuneCommand : TrainCommand<FineTuneCommand.Settings>
 {
     /// <summary>Options of `finetune`: the shared training options, the backbone and its weights, and the freeze policy.</summary>
@@ -49,10 +53,22 @@ public sealed class FineTuneCommand : TrainCommand<FineTuneCommand.Settings>
         [Description("Let a pretrained backbone's BatchNorm layers normalise with batch statistics while fine-tuning (default: keep their pretrained running statistics)")]
         public bool TrainBatchNormStatistics { get; init; }
 
+        /// <summary>The source dataset of the joint objective.</summary>
+        [CommandOption("--source <SOURCE>")]
+        [Description("Joint objective L = L_target + λ·L_source: a second head learns this dataset's classes on the shared backbone, one source batch per step wherever the backbone trains (not in the probe on cached features).")]
+        public string? Source { get; init; }
+
+        /// <summary>λ of the joint objective.</summary>
+        [CommandOption("--lambda <LAMBDA>")]
+        [Description("Weight λ of the source loss (with --source; default 1).")]
+        public double? Lambda { get; init; }
+
         /// <summary>The library options these settings describe.</summary>
         public FineTuneOptions ToFineTuneOptions() =>
             CommonOptions(Backbone ?? throw new InputException("--backbone is required (see `transfergen backbones`).")) with
             {
+                SourceLambda = Source is not null ? Lambda ?? 1
+                    : Lambda is null ? 1 : throw new InputException("--lambda weighs the source loss; it needs --source SOURCE."),
                 WeightsFile = Weights,
                 FromScratch = FromScratch,
                 Freeze = FreezePolicy.Parse(Freeze),
@@ -70,4 +86,8 @@ public sealed class FineTuneCommand : TrainCommand<FineTuneCommand.Settings>
         BackboneRegistry.Get(options.Backbone);
         return new FineTuner(options);
     }
+
+    /// <inheritdoc />
+    protected override SourceTask? LoadSource(Settings settings) =>
+        settings.Source is { } source ? new SourceTask(DatasetResolver.Load(source, settings.ToOptions()), source) : null;
 }

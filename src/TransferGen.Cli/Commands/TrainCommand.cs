@@ -17,6 +17,9 @@ public abstract class TrainCommand<TSettings> : Command<TSettings> where TSettin
     /// <summary>The fine-tuner <paramref name="settings"/> ask for, its options checked (before any data is read).</summary>
     protected abstract FineTuner CreateTuner(TSettings settings);
 
+    /// <summary>The source task of a joint objective, its data loaded; null (the default) for none.</summary>
+    protected virtual SourceTask? LoadSource(TSettings settings) => null;
+
     /// <inheritdoc />
     public override int Execute(CommandContext context, TSettings settings, CancellationToken cancellationToken)
     {
@@ -37,8 +40,9 @@ public abstract class TrainCommand<TSettings> : Command<TSettings> where TSettin
             var tuner = CreateTuner(settings);
             tuner.Callbacks.Add(progress);
             var dataset = DatasetResolver.Load(settings.Data, settings.ToOptions());
+            var source = LoadSource(settings);
             runPath = Path.GetFullPath(settings.Out);
-            result = tuner.Run(dataset, new RunFolder(settings.Out), settings.Data, settings.Strict);
+            result = tuner.Run(dataset, new RunFolder(settings.Out), settings.Data, settings.Strict, source);
         }
         using (result.Model)
             Report(result, runPath, settings.Json);

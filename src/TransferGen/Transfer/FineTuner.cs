@@ -12,8 +12,9 @@ namespace TransferGen.Transfer;
 /// Fine-tunes a registered backbone on a labelled dataset with the one <see cref="TrainingLoop{TBatch}"/>:
 /// few-label subsampling, a validation split, the freeze policy's phases (the default probes on cached features,
 /// then fine-tunes everything with a lower backbone rate), discriminative rates, a warm-up + cosine schedule,
-/// label smoothing, seeded augmentation, best-model selection, early stopping, and — given a run folder —
-/// config.json, metrics, TensorBoard events, model.pt and a per-epoch checkpoint that <see cref="Resume"/> continues.
+/// label smoothing, seeded augmentation, best-model selection, early stopping, optionally the joint objective
+/// L = L_target + λ·L_source with a <see cref="SourceTask"/>, and — given a run folder — config.json, metrics,
+/// TensorBoard events, model.pt and a per-epoch checkpoint that <see cref="Resume"/> continues.
 /// </summary>
 public sealed class FineTuner(FineTuneOptions options)
 {
@@ -31,35 +32,59 @@ public sealed class FineTuner(FineTuneOptions options)
     /// its "test" split (if any) is evaluated at the end.</param>
     /// <param name="run">The run folder; null keeps everything in memory.</param>
     /// <param name="datasetSpec">How the user named the dataset (recorded so <see cref="Resume"/> can reload it).</param>
-    /// <param name="datasetStrict">Whether the dataset was loaded with --strict.</param>
-    public FineTuneResult Run(ImageDataset dataset, RunFolder? run = null, string? datasetSpec = null, bool datasetStrict = false)
+    /// <param name="datasetStrict">Whether the dataset (and the source's) was loaded with --strict.</param>
+    /// <param name="source">
+    /// The source task of the joint objective: in every step of a phase where the backbone trains, one source batch
+    /// trains its own head on the shared backbone, weighted by <see cref="FineTuneOptions.SourceLambda"/>. Null: none.
+    /// </param>
+    public FineTuneResult Run(ImageDataset dataset, RunFolder? run = null, string? datasetSpec = null, bool datasetStrict = false,
+        SourceTask? source = null)
     {
         Options.Validate();
-        return Execute(dataset, run, datasetSpec, datasetStrict, resume: null);
+        if (source is not null && Options.Freeze.Kind == FreezeKind.All)
+            throw new InputException("--source trains the backbone on the source as well, but --freeze all never trains the backbone; use another --freeze.");
+        return Execute(dataset, run, datasetSpec, datasetStrict, source, resume: null);
     }
 
     /// <summary>
     /// Continues the run in <paramref name="run"/> from its last checkpoint with the options in its config.json;
     /// the dataset is reloaded from the recorded spec unless <paramref name="dataset"/> is given. A run without a
-    /// checkpoint starts over.
+    /// checkpoint starts over. A run with a joint objective reloads its source dataset likewise, unless
+    /// <paramref name="source"/> is given.
     /// </summary>
-    public static FineTuneResult Resume(RunFolder run, IEnumerable<ICallback>? callbacks = null, ImageDataset? dataset = null)
+    public static FineTuneResult Resume(RunFolder run, IEnumerable<ICallback>? callbacks = null, ImageDataset? dataset = null,
+        ImageDataset? source = null)
     {
         var config = RunFolder.ReadJson<RunConfig>(run.ConfigPath);
+        var dataOptions = new DatasetOptions { Strict = config.DatasetStrict, Seed = config.Options.Seed };
         if (dataset is null)
         {
             if (config.Dataset is null) throw new InputException($"{run.ConfigPath} names no dataset to resume with.");
-            dataset = DatasetResolver.Load(config.Dataset, new DatasetOptions { Strict = config.DatasetStrict, Seed = config.Options.Seed });
+            dataset = DatasetResolver.Load(config.Dataset, dataOptions);
         }
-        var tuner = new FineTuner(config.Options);
+        SourceTask? sourceTask = null;
+        if (config.SourceClasses is { } sourceClasses)
+        {
+            if (source is null)
+            {
+                if (config.Source is null) throw new InputException($"{run.ConfigPath} names no source dataset to resume with.");
+                source = DatasetResolver.Load(config.Source, dataOptions);
+            }
+            if (!source.Classes.SequenceEqual(sourceClasses))
+                throw new InputException($"The source dataset's classes ({string.Join(", ", source.Classes)}) are not the run's ({string.Join(", ", sourceClasses)}).");
+            sourceTask = new SourceTask(source, config.Source);
+        }
+        var tuner = new FineTuner(config.Options) { RunKind = config.Kind };
         if (callbacks is not null) tuner.Callbacks.AddRange(callbacks);
         config.Options.Validate();
-        return tuner.Execute(dataset, run, config.Dataset, config.DatasetStrict, Checkpoint.ReadInfo(run));
+        return tuner.Execute(dataset, run, config.Dataset, config.DatasetStrict, sourceTask, Checkpoint.ReadInfo(run));
     }
 
-    FineTuneResult Execute(ImageDataset dataset, RunFolder? run, string? datasetSpec, bool datasetStrict, CheckpointInfo? resume)
+    FineTuneResult Execute(ImageDataset dataset, RunFolder? run, string? datasetSpec, bool datasetStrict, SourceTask? source,
+        CheckpointInfo? resume)
     {
         var clock = Stopwatch.StartNew();
+        if (source is not null) JointObjective.Check(source);
         if (run is not null && resume is null && RunBackbone.DependsOn(Options.Backbone, run.Path))
             throw new InputException($"{run.Path}: the run would overwrite the run its backbone comes from; choose another --out.");
         var spec = BackboneRegistry.Get(Options.Backbone);
@@ -97,6 +122,9 @@ public sealed class FineTuner(FineTuneOptions options)
                 Weights = weights,
                 Preprocessing = preprocessing,
                 FeatureDim = spec.FeatureDim,
+                Source = source?.Spec,
+                SourceClasses = source?.Dataset.Classes,
+                SourceTrainCount = source?.Dataset["train"].Count,
                 TrainCount = train.Count,
                 ValidationCount = validation.Count,
                 ValidationSource = validationSource,
@@ -107,9 +135,13 @@ public sealed class FineTuner(FineTuneOptions options)
                 File.Delete(Path.Combine(run.Path, stale));
         }
 
+        // The source images are prepared like the target's, converted to the channels the backbone takes.
+        var joint = source is null ? null : new JointObjective(source,
+            TransferPipeline.Build(preprocessing, source.Dataset.Shape.Channels, Options.ImageSize, Options.Augment, spec.InputChannels),
+            spec.FeatureDim, Options, device);
         using var session = new FineTuneSession(Options, spec, model, device, train, validation,
             TransferPipeline.Build(preprocessing, channels, Options.ImageSize, Options.Augment, spec.InputChannels),
-            TransferPipeline.Build(preprocessing, channels, Options.ImageSize, augment: false, spec.InputChannels), run);
+            TransferPipeline.Build(preprocessing, channels, Options.ImageSize, augment: false, spec.InputChannels), run, joint);
         var context = new TrainingContext { Epochs = session.TotalEpochs, BatchesPerEpoch = session.BatchesPerEpoch };
         if (resume is not null) ContinueFrom(resume, session, context, run!);
 
@@ -165,7 +197,7 @@ public sealed class FineTuner(FineTuneOptions options)
     /// <summary>Restores weights, counters, history, best score and RNG state of the checkpoint.</summary>
     static void ContinueFrom(CheckpointInfo info, FineTuneSession session, TrainingContext context, RunFolder run)
     {
-        Checkpoint.Load(run, session.Model, optimizer: null);
+        Checkpoint.Load(run, session.Model, optimizer: null, session.Joint?.Head);
         context.Epoch = info.EpochsCompleted;
         context.GlobalStep = info.GlobalStep;
         context.History.AddRange(info.History);

@@ -41,6 +41,18 @@ public sealed record RunConfig
     /// <summary>Length of the backbone's feature vector.</summary>
     public int FeatureDim { get; init; }
 
+    /// <summary>
+    /// The source dataset of the joint objective (<c>--source</c>) as the user named it; null without one, or for one
+    /// built in code (then <see cref="SourceClasses"/> is set). λ is <see cref="FineTuneOptions.SourceLambda"/>.
+    /// </summary>
+    public string? Source { get; init; }
+
+    /// <summary>Class names of the source dataset, indexed by label (the source head's outputs); null without a source.</summary>
+    public IReadOnlyList<string>? SourceClasses { get; init; }
+
+    /// <summary>Images of the source's train split, which the source batches cycle through.</summary>
+    public int? SourceTrainCount { get; init; }
+
     /// <summary>Images trained on, and in the validation split.</summary>
     public int TrainCount { get; init; }
 

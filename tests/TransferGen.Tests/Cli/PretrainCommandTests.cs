@@ -55,6 +55,21 @@ public class PretrainCommandTests
         using (var json = JsonDocument.Parse(predict.StdOut))
             Assert.Contains(json.RootElement.GetProperty("predictions")[0].GetProperty("top")[0].GetProperty("class").GetString(), new[] { "rows", "columns" });
 
+        // The joint objective on the same backbone: the source loss is logged and recorded, and the run resumes.
+        var joint = temp["joint"];
+        var jointRun = Run("finetune", "--data", target, "--backbone", pretrained, "--source", source, "--lambda", "0.5", "--freeze", "none",
+            "--out", joint, "--json");
+        Assert.True(jointRun.ExitCode == 0, jointRun.StdErr);
+        using (var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(joint, "metrics.json"))))
+            Assert.True(metrics.RootElement.GetProperty("final").GetProperty("train_source_loss").GetDouble() > 0);
+        using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(joint, "config.json"))))
+        {
+            Assert.Equal(source, config.RootElement.GetProperty("source").GetString());
+            Assert.Equal(0.5, config.RootElement.GetProperty("options").GetProperty("source_lambda").GetDouble());
+        }
+        var resume = CliRunner.Run("finetune", "--resume", joint, "--json");
+        Assert.True(resume.ExitCode == 0, resume.StdErr);
+
         var listing = CliRunner.Run("backbones");
         Assert.Contains("--backbone RUN", listing.StdOut);
     }
@@ -74,6 +89,8 @@ public class PretrainCommandTests
             ["pretrain", "--data", "fashion-mnist", "--out", temp["run"]],
             ["pretrain", "--data", "fashion-mnist", "--arch", "nope", "--out", temp["run"]],
             ["pretrain", "--data", "fashion-mnist", "--arch", empty, "--out", temp["run"]],
+            ["finetune", "--data", "fashion-mnist", "--backbone", "resnet18", "--from-scratch", "--lambda", "0.5", "--out", temp["run"]],
+            ["finetune", "--data", "fashion-mnist", "--backbone", "resnet18", "--from-scratch", "--source", "fashion-mnist", "--lambda", "-1", "--out", temp["run"]],
         ];
         foreach (var args in cases)
         {
