@@ -87,10 +87,16 @@ public static class CliApp
             .WithDescription("FID and KID between two image sets (dataset names or folders), stating the feature network and resize.")
             .WithExample("fid", "fashion-mnist", "./generated", "--features", "pixels", "--json");
         config.AddCommand<BackbonesCommand>("backbones")
-            .WithDescription("List the backbones: feature size, native input size, weights, stages, licence.");
+            .WithDescription("List the backbones: feature size, native input size, weights, stages, licence. "
+                             + "The run folder of a `pretrain` or `finetune` is a backbone too (--backbone RUN).");
+        config.AddCommand<PretrainCommand>("pretrain")
+            .WithDescription("Train a backbone architecture from random weights on a source dataset (all parameters) into a run folder, for `finetune --backbone RUN`.")
+            .WithExample("pretrain", "--data", "./cifar-10-batches-bin", "--arch", "resnet18", "--out", "runs/source", "--epochs", "20", "--image-size", "32")
+            .WithExample("pretrain", "--resume", "runs/source");
         config.AddCommand<FineTuneCommand>("finetune")
-            .WithDescription("Fine-tune a backbone on a dataset into a run folder (or --resume one).")
+            .WithDescription("Fine-tune a backbone (a registry name or a run folder) on a dataset into a run folder (or --resume one).")
             .WithExample("finetune", "--data", "fashion-mnist", "--backbone", "resnet18", "--from-scratch", "--out", "runs/r18", "--labels-per-class", "100")
+            .WithExample("finetune", "--data", "fashion-mnist", "--backbone", "runs/source", "--out", "runs/target", "--labels-per-class", "100")
             .WithExample("finetune", "--resume", "runs/r18");
         config.AddCommand<LrFindCommand>("lr-find")
             .WithDescription("Learning-rate range test (Smith; fastai's lr_find) of the fine-tune the same options would run: trains --steps "

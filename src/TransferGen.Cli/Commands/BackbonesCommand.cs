@@ -5,7 +5,10 @@ using TransferGen.Models;
 
 namespace TransferGen.Cli.Commands;
 
-/// <summary>`transfergen backbones`: the backbone registry as a table or one JSON object.</summary>
+/// <summary>
+/// `transfergen backbones`: the backbone registry as a table or one JSON object. Run folders, which `--backbone` also
+/// takes, are not listed: any finished `pretrain` or `finetune` run is one.
+/// </summary>
 public sealed class BackbonesCommand : Command<BackbonesCommand.Settings>
 {
     /// <summary>Options of `backbones`.</summary>
@@ -42,6 +45,7 @@ public sealed class BackbonesCommand : Command<BackbonesCommand.Settings>
             table.AddRow(Markup.Escape(s.Name), s.FeatureDim.ToString(), $"{s.Preprocessing.NativeSize}×{s.Preprocessing.NativeSize}",
                 Markup.Escape(s.WeightsDescription), Markup.Escape(string.Join(", ", s.Stages.Select(st => st.Name))), Markup.Escape(s.Meta.Licence));
         AnsiConsole.Write(table);
+        Console.Out.WriteLine("A run folder of `transfergen pretrain` or `finetune` is a backbone too: --backbone RUN starts from its trained backbone.");
         return 0;
     }
 }

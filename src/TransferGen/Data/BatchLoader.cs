@@ -64,8 +64,18 @@ public sealed class BatchLoader
     /// <see cref="OperationCanceledException"/>.
     /// </summary>
     public IEnumerable<Batch> Epoch(int epoch, CancellationToken cancellationToken = default) =>
-        new EnumerableOf(() => new PrefetchingEnumerator(_builder, Chunk(Order(epoch)), epoch, Options.Workers,
-            Options.Prefetch, cancellationToken));
+        EpochFrom(epoch, 0, cancellationToken);
+
+    /// <summary>
+    /// The batches of <paramref name="epoch"/> from batch <paramref name="firstBatch"/> on, the same batches
+    /// <see cref="Epoch"/> hands out there; the skipped ones are never built (a resume continues mid-epoch this way).
+    /// </summary>
+    public IEnumerable<Batch> EpochFrom(int epoch, int firstBatch, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(firstBatch);
+        return new EnumerableOf(() => new PrefetchingEnumerator(_builder, Chunk(Order(epoch)).Skip(firstBatch).ToArray(), epoch,
+            Options.Workers, Options.Prefetch, cancellationToken));
+    }
 
     /// <summary>
     /// The batches of <paramref name="split"/> in split order, built on the calling thread, without

@@ -55,6 +55,13 @@ public sealed record BackboneSpec(
     /// <summary>Input sides must be a multiple of this (1: any size) for the network's feature maps to line up.</summary>
     public int InputSizeMultiple { get; init; } = 1;
 
+    /// <summary>
+    /// Channels of the images the weights were trained on, when known (a backbone from a run folder): for 1, colour
+    /// data is converted to gray before the backbone, as its training data was; gray data reaches a backbone trained on
+    /// colour as <see cref="GrayscaleMode"/> says. Null: nothing is known beyond <see cref="Preprocessing"/>.
+    /// </summary>
+    public int? InputChannels { get; init; }
+
     /// <summary>The stage called <paramref name="name"/>; an <see cref="InputException"/> listing the stages when absent.</summary>
     public BackboneStage Stage(string name) =>
         Stages.FirstOrDefault(s => s.Name == name)

@@ -6,7 +6,10 @@ namespace TransferGen.Models;
 /// <summary>Where a backbone's initial weights come from.</summary>
 public enum WeightsChoice
 {
-    /// <summary>The weights that ship with the backbone (<see cref="BackboneSpec.CreatePretrained"/>).</summary>
+    /// <summary>
+    /// The weights that come with the backbone (<see cref="BackboneSpec.CreatePretrained"/>): shipped with TransferGen,
+    /// or, for a run folder given as the backbone, the backbone that run trained.
+    /// </summary>
     Builtin,
 
     /// <summary>A user's weight file.</summary>
@@ -48,16 +51,32 @@ public static class Backbones
     }
 
     /// <summary>
-    /// Builds the classifier for <paramref name="classCount"/> classes and <paramref name="inputChannels"/>-channel
-    /// data: with <see cref="GrayscaleMode.Adapt"/> and one channel the first convolution is adapted to gray.
+    /// Builds the backbone for <paramref name="inputChannels"/>-channel images (<see cref="ChannelsFor"/>): with
+    /// <see cref="GrayscaleMode.Adapt"/> and one channel the first convolution is adapted to gray.
     /// </summary>
-    public static Classifier CreateClassifier(BackboneSpec spec, WeightsChoice choice, string? weightsPath, int classCount,
-        int inputChannels, GrayscaleMode gray, double dropout = 0)
+    public static Module<Tensor, Tensor> CreateFor(BackboneSpec spec, WeightsChoice choice, string? weightsPath, int inputChannels,
+        GrayscaleMode gray)
     {
         var backbone = Create(spec, choice, weightsPath);
         if (inputChannels == 1 && gray == GrayscaleMode.Adapt) FirstConvAdapter.ToSingleChannel(backbone, spec.FirstConv);
-        return new Classifier(backbone, spec.FeatureDim, classCount, dropout);
+        return backbone;
     }
+
+    /// <summary>
+    /// Builds the classifier for <paramref name="classCount"/> classes and <paramref name="inputChannels"/>-channel
+    /// images (<see cref="ChannelsFor"/>): with <see cref="GrayscaleMode.Adapt"/> and one channel the first
+    /// convolution is adapted to gray.
+    /// </summary>
+    public static Classifier CreateClassifier(BackboneSpec spec, WeightsChoice choice, string? weightsPath, int classCount,
+        int inputChannels, GrayscaleMode gray, double dropout = 0) =>
+        new(CreateFor(spec, choice, weightsPath, inputChannels, gray), spec.FeatureDim, classCount, dropout);
+
+    /// <summary>
+    /// The channels of <paramref name="dataChannels"/>-channel images once prepared for <paramref name="spec"/>:
+    /// 1 when its weights were trained on gray images (<see cref="BackboneSpec.InputChannels"/>), since colour data is
+    /// converted to gray for it; otherwise the data's own.
+    /// </summary>
+    public static int ChannelsFor(BackboneSpec spec, int dataChannels) => spec.InputChannels == 1 ? 1 : dataChannels;
 
     /// <summary>
     /// The preprocessing a classifier built for <paramref name="inputChannels"/>-channel data with

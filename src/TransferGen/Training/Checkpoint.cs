@@ -36,20 +36,22 @@ public sealed record CheckpointInfo
 }
 
 /// <summary>
-/// Writes and reads a checkpoint: checkpoint.pt holds the model weights followed by the optimiser state
-/// (TorchSharp formats), checkpoint.json the <see cref="CheckpointInfo"/>. The .pt file is replaced first and the
+/// Writes and reads a checkpoint: checkpoint.pt holds the model weights, then those of an optional companion module
+/// trained alongside it (a second head), then the optimiser state (TorchSharp formats), checkpoint.json the
+/// <see cref="CheckpointInfo"/>. The .pt file is replaced first and the
 /// .json last, each atomically, so a run killed at any moment resumes from a consistent epoch: the .json names
 /// the epoch whose weights the .pt holds, or (killed between the two) the one before, which only repeats an epoch.
 /// </summary>
 public static class Checkpoint
 {
-    /// <summary>Saves model, optimiser and info into <paramref name="run"/>.</summary>
-    public static void Save(RunFolder run, Module model, optim.Optimizer optimizer, CheckpointInfo info)
+    /// <summary>Saves model, companion (when given), optimiser and info into <paramref name="run"/>.</summary>
+    public static void Save(RunFolder run, Module model, optim.Optimizer optimizer, CheckpointInfo info, Module? companion = null)
     {
         AtomicFile.Write(run.CheckpointPath, stream =>
         {
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             model.save(writer);
+            companion?.save(writer);
             if (optimizer is TorchSharp.Modules.OptimizerHelper helper) helper.save_state_dict(writer);
             writer.Flush();
         });
@@ -60,8 +62,11 @@ public static class Checkpoint
     public static CheckpointInfo? ReadInfo(RunFolder run) =>
         File.Exists(run.CheckpointInfoPath) ? RunFolder.ReadJson<CheckpointInfo>(run.CheckpointInfoPath) : null;
 
-    /// <summary>Loads the model weights and, when <paramref name="optimizer"/> is given, its state.</summary>
-    public static void Load(RunFolder run, Module model, optim.Optimizer? optimizer)
+    /// <summary>
+    /// Loads the model weights and, when given, the companion's (a checkpoint saved with one must be loaded with one)
+    /// and the optimiser state.
+    /// </summary>
+    public static void Load(RunFolder run, Module model, optim.Optimizer? optimizer, Module? companion = null)
     {
         if (!File.Exists(run.CheckpointPath)) throw new InputException($"{run.CheckpointPath}: the checkpoint is missing.");
         try
@@ -69,6 +74,7 @@ public static class Checkpoint
             using var stream = File.OpenRead(run.CheckpointPath);
             using var reader = new BinaryReader(stream);
             model.load(reader);
+            companion?.load(reader);
             if (optimizer is TorchSharp.Modules.OptimizerHelper helper) helper.load_state_dict(reader);
         }
         catch (Exception e) when (e is not InputException)

@@ -99,7 +99,7 @@ internal static class FineTuneCallbacks
                 Seed = session.Options.Seed,
                 RngState = Checkpoint.CaptureRng(),
             };
-            Checkpoint.Save(session.Run!, session.Model, session.Optimizer!, info);
+            Checkpoint.Save(session.Run!, session.Model, session.Optimizer!, info, session.Joint?.Head);
         }
     }
 }

@@ -123,6 +123,12 @@ public sealed record FineTuneOptions
     /// <summary>Background threads of the batch loader.</summary>
     public int Workers { get; init; } = 2;
 
+    /// <summary>
+    /// λ of the joint objective L = L_target + λ·L_source, used when the fine-tune is given a <see cref="SourceTask"/>
+    /// (ignored without one). 0 keeps the source head training without letting it touch the backbone.
+    /// </summary>
+    public double SourceLambda { get; init; } = 1;
+
     /// <summary>Throws <see cref="InputException"/> for values that make no sense.</summary>
     public void Validate()
     {
@@ -146,5 +152,6 @@ public sealed record FineTuneOptions
         Require(MinSteps >= 0, $"--min-steps must be 0 or more, got {MinSteps}.");
         Require(Device is "cpu" or "cuda", $"--device must be cpu or cuda, got '{Device}'.");
         Require(!(FromScratch && WeightsFile is not null), "--from-scratch and --weights exclude each other.");
+        Require(SourceLambda >= 0 && double.IsFinite(SourceLambda), $"--lambda must be 0 or more, got {SourceLambda}.");
     }
 }

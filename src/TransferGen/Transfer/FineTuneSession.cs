@@ -9,9 +9,9 @@ namespace TransferGen.Transfer;
 
 /// <summary>
 /// The state of one fine-tune while the training loop runs: the model, data, phases, current optimiser and
-/// feature caches, and the best weights so far. The loop calls <see cref="Batches"/>, <see cref="Step"/> and
-/// <see cref="Validate"/>; the callbacks in <see cref="FineTuneCallbacks"/> switch phases, schedule rates,
-/// select the best model, stop early and write checkpoints.
+/// feature caches, the source term of a joint objective, and the best weights so far. The loop calls
+/// <see cref="Batches"/>, <see cref="Step"/> and <see cref="Validate"/>; the callbacks in <see cref="FineTuneCallbacks"/>
+/// switch phases, schedule rates, select the best model, stop early and write checkpoints.
 /// </summary>
 internal sealed class FineTuneSession : IDisposable
 {
@@ -21,9 +21,11 @@ internal sealed class FineTuneSession : IDisposable
     Dictionary<string, Tensor>? _bestState;
     bool _bestPending;
 
+    // joint: the source term of a joint objective, or null; the session owns and disposes it.
     public FineTuneSession(FineTuneOptions options, BackboneSpec spec, Classifier model, Device device, ImageSplit train,
-        ImageSplit validation, ITransform trainTransform, ITransform evalTransform, RunFolder? run)
+        ImageSplit validation, ITransform trainTransform, ITransform evalTransform, RunFolder? run, JointObjective? joint = null)
     {
+        Joint = joint;
         Options = options;
         Spec = spec;
         Model = model;
@@ -52,6 +54,7 @@ internal sealed class FineTuneSession : IDisposable
     public ImageSplit Validation { get; }
     public ITransform EvalTransform { get; }
     public RunFolder? Run { get; }
+    public JointObjective? Joint { get; }
     public IReadOnlyList<TrainingPhase> Phases { get; }
     public TrainingPhase? Current { get; private set; }
     public optim.Optimizer? Optimizer { get; private set; }
@@ -81,9 +84,10 @@ internal sealed class FineTuneSession : IDisposable
             Optimizer?.Dispose();
             Optimizer = CreateOptimizer(phase);
             if (ResumeFrom is { } checkpoint && checkpoint.Phase == phase.Name && Run is not null)
-                Checkpoint.Load(Run, Model, Optimizer);
+                Checkpoint.Load(Run, Model, Optimizer, Joint?.Head);
             ResumeFrom = null;
         }
+        if (Joint is not null && !phase.OnFeatures) Joint.Seek(SourceBatchesBefore(epoch));
         if (phase.OnFeatures) Model.train();
         else phase.Policy.SetTrainMode(Model, Spec, Options.KeepBatchNormStatistics && !Options.FromScratch);
     }
@@ -96,18 +100,45 @@ internal sealed class FineTuneSession : IDisposable
             : _trainLoader.Epoch(epoch);
     }
 
+    /// <summary>
+    /// One optimiser step on <paramref name="batch"/>. With a source task and a backbone that trains, one source batch
+    /// joins it and the loss is CE_target + λ·CE_source; on cached features the source term is left out, since the
+    /// backbone is frozen and the source head cannot change the target model. "loss" is always the target's term.
+    /// </summary>
     public IReadOnlyDictionary<string, double> Step(Batch batch, TrainingContext context)
     {
         var input = batch.Images.to(Device);
         var labels = batch.Labels.to(Device);
         Optimizer!.zero_grad();
+        if (Joint is not null && !Current!.OnFeatures) return JointStep(input, labels);
         var logits = Current!.OnFeatures ? Model.Classify(input) : Model.call(input);
         var loss = nn.functional.cross_entropy(logits, labels, label_smoothing: Options.LabelSmoothing);
         loss.backward();
         Optimizer.step();
-        var correct = logits.argmax(1).eq(labels).sum().item<long>();
-        return new Dictionary<string, double> { ["loss"] = loss.item<float>(), ["accuracy"] = correct / (double)batch.Count };
+        return new Dictionary<string, double> { ["loss"] = loss.item<float>(), ["accuracy"] = Accuracy(logits, labels) };
     }
+
+    Dictionary<string, double> JointStep(Tensor input, Tensor labels)
+    {
+        using var source = Joint!.Next();
+        var sourceLabels = source.Labels.to(Device);
+        var terms = JointObjective.Loss(Model, Joint.Head, Joint.Lambda, Options.LabelSmoothing, input, labels, source.Images.to(Device), sourceLabels);
+        terms.Total.backward();
+        Optimizer!.step();
+        return new Dictionary<string, double>
+        {
+            ["loss"] = terms.Target.item<float>(),
+            ["accuracy"] = Accuracy(terms.TargetLogits, labels),
+            ["source_loss"] = terms.Source.item<float>(),
+            ["source_accuracy"] = Accuracy(terms.SourceLogits, sourceLabels),
+        };
+    }
+
+    static double Accuracy(Tensor logits, Tensor labels) => logits.argmax(1).eq(labels).sum().item<long>() / (double)labels.shape[0];
+
+    /// <summary>Source batches drawn before <paramref name="epoch"/>: one per step of every earlier epoch in which the backbone trained.</summary>
+    long SourceBatchesBefore(int epoch) =>
+        Phases.Where(p => !p.OnFeatures).Sum(p => (long)Math.Clamp(epoch - p.FirstEpoch, 0, p.Epochs)) * BatchesPerEpoch;
 
     public IReadOnlyDictionary<string, double> Validate(TrainingContext context)
     {
@@ -148,10 +179,14 @@ internal sealed class FineTuneSession : IDisposable
         foreach (var group in Optimizer!.ParamGroups) group.LearningRate = _baseRates[i++] * factor;
     }
 
-    /// <summary>Head at the base rate; trainable backbone parameters (when not on cached features) at base × factor.</summary>
+    /// <summary>
+    /// Head (and the source head of a joint objective, when the backbone trains) at the base rate; trainable backbone
+    /// parameters (when not on cached features) at base × factor.
+    /// </summary>
     optim.Optimizer CreateOptimizer(TrainingPhase phase)
     {
         var head = Model.Head.parameters().ToList();
+        if (Joint is not null && !phase.OnFeatures) head.AddRange(Joint.Head.parameters());
         var backbone = phase.OnFeatures ? [] : Model.Backbone.parameters().Where(p => p.requires_grad).ToList();
         var rate = Options.LearningRate;
         var backboneRate = rate * Options.BackboneLrFactor;
@@ -245,5 +280,6 @@ internal sealed class FineTuneSession : IDisposable
         DropFeatures();
         DisposeBest();
         Optimizer?.Dispose();
+        Joint?.Dispose();
     }
 }

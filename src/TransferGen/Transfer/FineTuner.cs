@@ -12,8 +12,9 @@ namespace TransferGen.Transfer;
 /// Fine-tunes a registered backbone on a labelled dataset with the one <see cref="TrainingLoop{TBatch}"/>:
 /// few-label subsampling, a validation split, the freeze policy's phases (the default probes on cached features,
 /// then fine-tunes everything with a lower backbone rate), discriminative rates, a warm-up + cosine schedule,
-/// label smoothing, seeded augmentation, best-model selection, early stopping, and — given a run folder —
-/// config.json, metrics, TensorBoard events, model.pt and a per-epoch checkpoint that <see cref="Resume"/> continues.
+/// label smoothing, seeded augmentation, best-model selection, early stopping, optionally the joint objective
+/// L = L_target + λ·L_source with a <see cref="SourceTask"/>, and — given a run folder — config.json, metrics,
+/// TensorBoard events, model.pt and a per-epoch checkpoint that <see cref="Resume"/> continues.
 /// </summary>
 public sealed class FineTuner(FineTuneOptions options)
 {
@@ -31,40 +32,69 @@ public sealed class FineTuner(FineTuneOptions options)
     /// <summary>Extra callbacks (progress display, ...), run alongside the fine-tune's own.</summary>
     public List<ICallback> Callbacks { get; } = [];
 
+    /// <summary>What config.json calls the run: "finetune", or "pretrain" for <see cref="Pretraining"/>.</summary>
+    public string RunKind { get; init; } = "finetune";
+
     /// <summary>Trains on <paramref name="dataset"/>, writing into <paramref name="run"/> when given.</summary>
     /// <param name="dataset">The data; its "train" split trains, its "val" split (or a part carved from train) validates,
     /// its "test" split (if any) is evaluated at the end.</param>
     /// <param name="run">The run folder; null keeps everything in memory.</param>
     /// <param name="datasetSpec">How the user named the dataset (recorded so <see cref="Resume"/> can reload it).</param>
-    /// <param name="datasetStrict">Whether the dataset was loaded with --strict.</param>
-    public FineTuneResult Run(ImageDataset dataset, RunFolder? run = null, string? datasetSpec = null, bool datasetStrict = false)
+    /// <param name="datasetStrict">Whether the dataset (and the source's) was loaded with --strict.</param>
+    /// <param name="source">
+    /// The source task of the joint objective: in every step of a phase where the backbone trains, one source batch
+    /// trains its own head on the shared backbone, weighted by <see cref="FineTuneOptions.SourceLambda"/>. Null: none.
+    /// </param>
+    public FineTuneResult Run(ImageDataset dataset, RunFolder? run = null, string? datasetSpec = null, bool datasetStrict = false,
+        SourceTask? source = null)
     {
         Options.Validate();
-        return Execute(dataset, run, datasetSpec, datasetStrict, resume: null);
+        if (source is not null && Options.Freeze.Kind == FreezeKind.All)
+            throw new InputException("--source trains the backbone on the source as well, but --freeze all never trains the backbone; use another --freeze.");
+        return Execute(dataset, run, datasetSpec, datasetStrict, source, resume: null);
     }
 
     /// <summary>
     /// Continues the run in <paramref name="run"/> from its last checkpoint with the options in its config.json;
     /// the dataset is reloaded from the recorded spec unless <paramref name="dataset"/> is given. A run without a
-    /// checkpoint starts over.
+    /// checkpoint starts over. A run with a joint objective reloads its source dataset likewise, unless
+    /// <paramref name="source"/> is given.
     /// </summary>
-    public static FineTuneResult Resume(RunFolder run, IEnumerable<ICallback>? callbacks = null, ImageDataset? dataset = null)
+    public static FineTuneResult Resume(RunFolder run, IEnumerable<ICallback>? callbacks = null, ImageDataset? dataset = null,
+        ImageDataset? source = null)
     {
         var config = RunFolder.ReadJson<RunConfig>(run.ConfigPath);
+        var dataOptions = new DatasetOptions { Strict = config.DatasetStrict, Seed = config.Options.Seed };
         if (dataset is null)
         {
             if (config.Dataset is null) throw new InputException($"{run.ConfigPath} names no dataset to resume with.");
-            dataset = DatasetResolver.Load(config.Dataset, new DatasetOptions { Strict = config.DatasetStrict, Seed = config.Options.Seed });
+            dataset = DatasetResolver.Load(config.Dataset, dataOptions);
         }
-        var tuner = new FineTuner(config.Options);
+        SourceTask? sourceTask = null;
+        if (config.SourceClasses is { } sourceClasses)
+        {
+            if (source is null)
+            {
+                if (config.Source is null) throw new InputException($"{run.ConfigPath} names no source dataset to resume with.");
+                source = DatasetResolver.Load(config.Source, dataOptions);
+            }
+            if (!source.Classes.SequenceEqual(sourceClasses))
+                throw new InputException($"The source dataset's classes ({string.Join(", ", source.Classes)}) are not the run's ({string.Join(", ", sourceClasses)}).");
+            sourceTask = new SourceTask(source, config.Source);
+        }
+        var tuner = new FineTuner(config.Options) { RunKind = config.Kind };
         if (callbacks is not null) tuner.Callbacks.AddRange(callbacks);
         config.Options.Validate();
-        return tuner.Execute(dataset, run, config.Dataset, config.DatasetStrict, Checkpoint.ReadInfo(run));
+        return tuner.Execute(dataset, run, config.Dataset, config.DatasetStrict, sourceTask, Checkpoint.ReadInfo(run));
     }
 
-    FineTuneResult Execute(ImageDataset dataset, RunFolder? run, string? datasetSpec, bool datasetStrict, CheckpointInfo? resume)
+    FineTuneResult Execute(ImageDataset dataset, RunFolder? run, string? datasetSpec, bool datasetStrict, SourceTask? source,
+        CheckpointInfo? resume)
     {
         var clock = Stopwatch.StartNew();
+        if (source is not null) JointObjective.Check(source);
+        if (run is not null && resume is null && RunBackbone.DependsOn(Options.Backbone, run.Path))
+            throw new InputException($"{run.Path}: the run would overwrite the run its backbone comes from; choose another --out.");
         var setup = Prepare(dataset);
         var (spec, device, train, validation, validationSource, weights, preprocessing, channels, model) = setup;
 
@@ -73,7 +103,9 @@ public sealed class FineTuner(FineTuneOptions options)
             run.Create();
             RunFolder.WriteJson(run.ConfigPath, new RunConfig
             {
-                Options = Options,
+                Kind = RunKind,
+                // A run folder as backbone by its absolute path, so a resume from another directory finds it.
+                Options = Options with { Backbone = spec.Name },
                 Dataset = datasetSpec,
                 DatasetStrict = datasetStrict,
                 DatasetFormat = dataset.Format,
@@ -83,6 +115,9 @@ public sealed class FineTuner(FineTuneOptions options)
                 Weights = weights,
                 Preprocessing = preprocessing,
                 FeatureDim = spec.FeatureDim,
+                Source = source?.Spec,
+                SourceClasses = source?.Dataset.Classes,
+                SourceTrainCount = source?.Dataset["train"].Count,
                 TrainCount = train.Count,
                 ValidationCount = validation.Count,
                 ValidationSource = validationSource,
@@ -93,7 +128,11 @@ public sealed class FineTuner(FineTuneOptions options)
                 File.Delete(Path.Combine(run.Path, stale));
         }
 
-        using var session = OpenSession(setup, run);
+        // The source images are prepared like the target's, converted to the channels the backbone takes.
+        var joint = source is null ? null : new JointObjective(source,
+            TransferPipeline.Build(preprocessing, source.Dataset.Shape.Channels, Options.ImageSize, Options.Augment, spec.InputChannels),
+            spec.FeatureDim, Options, device);
+        using var session = OpenSession(setup, run, joint);
         var context = new TrainingContext { Epochs = session.TotalEpochs, BatchesPerEpoch = session.BatchesPerEpoch };
         if (resume is not null) ContinueFrom(resume, session, context, run!);
 
@@ -159,17 +198,18 @@ public sealed class FineTuner(FineTuneOptions options)
             : Options.WeightsFile is not null ? WeightsChoice.File
             : spec.CreatePretrained is not null ? WeightsChoice.Builtin
             : throw new InputException($"Backbone '{spec.Name}' has no built-in weights; give --weights FILE or --from-scratch.");
-        var preprocessing = Backbones.EffectivePreprocessing(spec, channels, Options.Gray);
-        var model = Backbones.CreateClassifier(spec, weights, Options.WeightsFile, dataset.Classes.Count, channels, Options.Gray, Options.Dropout);
+        var seen = Backbones.ChannelsFor(spec, channels);
+        var preprocessing = Backbones.EffectivePreprocessing(spec, seen, Options.Gray);
+        var model = Backbones.CreateClassifier(spec, weights, Options.WeightsFile, dataset.Classes.Count, seen, Options.Gray, Options.Dropout);
         model.to(device);
         return new Setup(spec, device, train, validation, validationSource, weights, preprocessing, channels, model);
     }
 
     /// <summary>The session that trains <paramref name="setup"/>'s model: its phases, loaders (augmenting for training) and optimisers.</summary>
-    internal FineTuneSession OpenSession(Setup setup, RunFolder? run) =>
+    internal FineTuneSession OpenSession(Setup setup, RunFolder? run, JointObjective? joint = null) =>
         new(Options, setup.Spec, setup.Model, setup.Device, setup.Train, setup.Validation,
-            TransferPipeline.Build(setup.Preprocessing, setup.Channels, Options.ImageSize, Options.Augment),
-            TransferPipeline.Build(setup.Preprocessing, setup.Channels, Options.ImageSize, augment: false), run);
+            TransferPipeline.Build(setup.Preprocessing, setup.Channels, Options.ImageSize, Options.Augment, setup.Spec.InputChannels),
+            TransferPipeline.Build(setup.Preprocessing, setup.Channels, Options.ImageSize, augment: false, setup.Spec.InputChannels), run, joint);
 
     /// <summary>Adds the test accuracy of the selected model to metrics.json, so a run folder holds its final score.</summary>
     static void RecordTestAccuracy(RunFolder run, double accuracy)
@@ -185,7 +225,7 @@ public sealed class FineTuner(FineTuneOptions options)
     /// <summary>Restores weights, counters, history, best score and RNG state of the checkpoint.</summary>
     static void ContinueFrom(CheckpointInfo info, FineTuneSession session, TrainingContext context, RunFolder run)
     {
-        Checkpoint.Load(run, session.Model, optimizer: null);
+        Checkpoint.Load(run, session.Model, optimizer: null, session.Joint?.Head);
         context.Epoch = info.EpochsCompleted;
         context.GlobalStep = info.GlobalStep;
         context.History.AddRange(info.History);

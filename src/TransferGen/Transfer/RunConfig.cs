@@ -8,7 +8,7 @@ namespace TransferGen.Transfer;
 /// </summary>
 public sealed record RunConfig
 {
-    /// <summary>What kind of run this is ("finetune").</summary>
+    /// <summary>What kind of run this is: "finetune" or "pretrain".</summary>
     public string Kind { get; init; } = "finetune";
 
     /// <summary>All fine-tune options.</summary>
@@ -29,7 +29,7 @@ public sealed record RunConfig
     /// <summary>Channels of the dataset's images (1 or 3); images to predict are decoded to this many.</summary>
     public int DataChannels { get; init; }
 
-    /// <summary>Backbone registry name.</summary>
+    /// <summary>Backbone registry name, or the absolute path of the run folder whose trained backbone this run started from.</summary>
     public string Backbone { get; init; } = "";
 
     /// <summary>Where the initial weights came from: builtin, file or scratch.</summary>
@@ -40,6 +40,18 @@ public sealed record RunConfig
 
     /// <summary>Length of the backbone's feature vector.</summary>
     public int FeatureDim { get; init; }
+
+    /// <summary>
+    /// The source dataset of the joint objective (<c>--source</c>) as the user named it; null without one, or for one
+    /// built in code (then <see cref="SourceClasses"/> is set). λ is <see cref="FineTuneOptions.SourceLambda"/>.
+    /// </summary>
+    public string? Source { get; init; }
+
+    /// <summary>Class names of the source dataset, indexed by label (the source head's outputs); null without a source.</summary>
+    public IReadOnlyList<string>? SourceClasses { get; init; }
+
+    /// <summary>Images of the source's train split, which the source batches cycle through.</summary>
+    public int? SourceTrainCount { get; init; }
 
     /// <summary>Images trained on, and in the validation split.</summary>
     public int TrainCount { get; init; }

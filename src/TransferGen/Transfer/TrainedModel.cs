@@ -40,8 +40,8 @@ public sealed class TrainedModel : IDisposable
         if (!File.Exists(run.ModelPath)) throw new InputException($"{path}: the run has no model.pt yet (was it stopped before its first epoch ended?).");
         var spec = BackboneRegistry.Get(config.Backbone);
         // The architecture alone: every weight, the pretrained ones included, comes from model.pt.
-        var model = Backbones.CreateClassifier(spec, WeightsChoice.Scratch, null, config.Classes.Count, config.DataChannels,
-            config.Options.Gray, config.Options.Dropout);
+        var model = Backbones.CreateClassifier(spec, WeightsChoice.Scratch, null, config.Classes.Count,
+            Backbones.ChannelsFor(spec, config.DataChannels), config.Options.Gray, config.Options.Dropout);
         try
         {
             RunFolder.LoadWeights(model, run.ModelPath);
@@ -52,7 +52,8 @@ public sealed class TrainedModel : IDisposable
             throw;
         }
         model.eval();
-        return new TrainedModel(config, model, TransferPipeline.Build(config.Preprocessing, config.DataChannels, config.Options.ImageSize, augment: false));
+        return new TrainedModel(config, model,
+            TransferPipeline.Build(config.Preprocessing, config.DataChannels, config.Options.ImageSize, augment: false, spec.InputChannels));
     }
 
     /// <summary>

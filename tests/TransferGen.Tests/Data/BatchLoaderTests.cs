@@ -83,6 +83,19 @@ public class BatchLoaderTests
     }
 
     [Fact]
+    public void AnEpochFromABatchOnIsTheRestOfThatEpoch()
+    {
+        var split = Unbacked(NumberedSplit(30, size: 8));
+        var pipeline = new Compose(new ToFloat(), Augmentation.OriginalDesign());
+        var loader = new BatchLoader(split, pipeline, new BatchLoaderOptions { BatchSize = 4, Shuffle = true, Seed = 2, DropLast = true });
+        var whole = Drain(loader.Epoch(3));
+        var rest = Drain(loader.EpochFrom(3, 5));
+        Assert.Equal(whole.Indices.Skip(5), rest.Indices);
+        Assert.Equal(whole.Images.Skip(5), rest.Images);
+        Assert.Empty(Drain(loader.EpochFrom(3, loader.BatchCount)).Indices);
+    }
+
+    [Fact]
     public void AugmentedBatchesDoNotDependOnTheNumberOfWorkers()
     {
         var split = Unbacked(NumberedSplit(30, size: 8));

@@ -45,10 +45,13 @@ internal sealed class TinyBackbone : Module<Tensor, Tensor>
     }
 }
 
-/// <summary>Two classes of 16×16 gray images: horizontal stripes (0) and vertical stripes (1), with seeded noise.</summary>
+/// <summary>
+/// Two classes of 16×16 gray images: horizontal stripes (0) and vertical stripes (1), with seeded noise; optionally
+/// three-channel (the stripes tinted orange).
+/// </summary>
 internal static class StripeData
 {
-    public static TensorSplit Split(string name, int perClass, int seed, int size = 16)
+    public static TensorSplit Split(string name, int perClass, int seed, int size = 16, int channels = 1)
     {
         var rng = new Random(seed);
         var count = 2 * perClass;
@@ -66,10 +69,17 @@ internal static class StripeData
                     pixels[(i * size + y) * size + x] = (byte)Math.Clamp((on ? 200 : 40) + rng.Next(-30, 31), 0, 255);
                 }
         }
-        return new TensorSplit(name, torch.tensor(pixels, [count, 1, size, size]), labels);
+        using var gray = torch.tensor(pixels, [count, 1, size, size]);
+        if (channels == 1) return new TensorSplit(name, gray.clone(), labels);
+        using var tint = torch.tensor(new[] { 1f, 0.6f, 0.2f }, [1, 3, 1, 1]);
+        using var scope = NewDisposeScope();
+        return new TensorSplit(name, gray.to_type(ScalarType.Float32).mul(tint).round().to_type(ScalarType.Byte).MoveToOuterDisposeScope(), labels);
     }
 
-    public static ImageDataset Dataset(int trainPerClass = 24, int testPerClass = 10, bool withTest = true) =>
-        new("synthetic", "stripes", ["horizontal", "vertical"],
-            withTest ? [Split("train", trainPerClass, 1), Split("test", testPerClass, 2)] : [Split("train", trainPerClass, 1)]);
+    public static ImageDataset Dataset(int trainPerClass = 24, int testPerClass = 10, bool withTest = true, int channels = 1,
+        IReadOnlyList<string>? classes = null, int seed = 1) =>
+        new("synthetic", "stripes", classes ?? ["horizontal", "vertical"],
+            withTest
+                ? [Split("train", trainPerClass, seed, channels: channels), Split("test", testPerClass, seed + 1, channels: channels)]
+                : [Split("train", trainPerClass, seed, channels: channels)]);
 }

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console.Cli;
+using TransferGen.Data;
+using TransferGen.Training;
+using TransferGen.Transfer;
+
+namespace TransferGen.Cli.Commands;
+
+/// <summary>
+/// What the commands that train a classifier run (`pretrain`, `finetune`) share: continue a run with --resume, or
+/// check the options, load the data and train into --out; then print the result.
+/// </summary>
+/// <typeparam name="TSettings">The command's settings.</typeparam>
+public abstract class TrainCommand<TSettings> : Command<TSettings> where TSettings : TrainSettings
+{
+    /// <summary>The fine-tuner <paramref name="settings"/> ask for, its options checked (before any data is read).</summary>
+    protected abstract FineTuner CreateTuner(TSettings settings);
+
+    /// <summary>The source task of a joint objective, its data loaded; null (the default) for none.</summary>
+    protected virtual SourceTask? LoadSource(TSettings settings) => null;
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, TSettings settings, CancellationToken cancellationToken)
+    {
+        var progress = new TrainingProgress();
+        FineTuneResult result;
+        string runPath;
+        if (settings.Resume is { } resume)
+        {
+            var run = RunFolder.Existing(resume);
+            runPath = run.Path;
+            CliConsole.Status($"Resuming {run.Path}.", settings.Json);
+            result = FineTuner.Resume(run, [progress]);
+        }
+        else
+        {
+            if (settings.Data is null) throw new InputException("--data is required (or --resume RUN).");
+            if (settings.Out is null) throw new InputException("--out is required: the run folder to write.");
+            var tuner = CreateTuner(settings);
+            tuner.Callbacks.Add(progress);
+            var dataset = DatasetResolver.Load(settings.Data, settings.ToOptions());
+            var source = LoadSource(settings);
+            runPath = Path.GetFullPath(settings.Out);
+            result = tuner.Run(dataset, new RunFolder(settings.Out), settings.Data, settings.Strict, source);
+        }
+        using (result.Model)
+            Report(result, runPath, settings.Json);
+        return result.Failed ? CliApp.InternalError : 0;
+    }
+
+    static void Report(FineTuneResult result, string runPath, bool json)
+    {
+        if (json)
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(new
+            {
+                Run = runPath,
+                BestValAccuracy = result.BestValidationAccuracy,
+                result.BestEpoch,
+                result.TestAccuracy,
+                EpochsRun = result.History.Count,
+                result.TrainCount,
+                ValCount = result.ValidationCount,
+                result.FeatureSeconds,
+                result.Seconds,
+                StoppedEarly = result.StopReason,
+            }, CliJson.Options));
+            return;
+        }
+        var test = result.TestAccuracy is { } t ? string.Create(CultureInfo.InvariantCulture, $", test accuracy {t:P2}") : "";
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Best validation accuracy {result.BestValidationAccuracy:P2} at epoch {result.BestEpoch}{test}; {result.Seconds:F1} s. Model in {runPath}."));
+    }
+}
