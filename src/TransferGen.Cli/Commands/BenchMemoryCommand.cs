@@ -19,9 +19,15 @@ public sealed class BenchMemoryCommand : Command<BenchMemoryCommand.Settings>
     {
         /// <summary>Steps of each workload.</summary>
         [CommandOption("--steps <N>")]
-        [Description("Training steps of each workload; memory is sampled at --first, at the end, and three times between.")]
+        [Description("Training steps of each workload after the warm-up; memory is sampled at --first, at the end, and three times between.")]
         [DefaultValue(2000)]
         public int Steps { get; init; } = 2000;
+
+        /// <summary>Unsampled steps first.</summary>
+        [CommandOption("--warmup <N>")]
+        [Description("Steps run before counting starts, while the .NET GC and the C heap grow to their working size (about 2,000 small steps in a fresh process; that growth is sizing, not a leak).")]
+        [DefaultValue(2000)]
+        public int Warmup { get; init; } = 2000;
 
         /// <summary>The step of the first sample, the baseline.</summary>
         [CommandOption("--first <N>")]
@@ -49,6 +55,7 @@ public sealed class BenchMemoryCommand : Command<BenchMemoryCommand.Settings>
         /// <inheritdoc />
         public override ValidationResult Validate() =>
             First < 1 ? ValidationResult.Error("--first must be at least 1.")
+            : Warmup < 0 ? ValidationResult.Error("--warmup must be 0 or more.")
             : Steps <= First ? ValidationResult.Error("--steps must be larger than --first.")
             : Tolerance is < 0 or > 10 ? ValidationResult.Error("--tolerance must be between 0 and 10.")
             : base.Validate();
@@ -66,14 +73,15 @@ public sealed class BenchMemoryCommand : Command<BenchMemoryCommand.Settings>
         var runs = new List<MemoryRun>();
         foreach (var name in names)
         {
-            CliConsole.Error.WriteLine($"bench memory: {name}, {settings.Steps} steps...");
-            runs.Add(MemoryWorkloads.Run(name, sampleAt));
+            CliConsole.Error.WriteLine($"bench memory: {name}, {settings.Warmup} warm-up steps, then {settings.Steps} counted steps...");
+            runs.Add(MemoryWorkloads.Run(name, sampleAt, settings.Warmup));
         }
 
         if (settings.Json)
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(new
             {
+                Warmup = settings.Warmup,
                 Steps = settings.Steps,
                 First = settings.First,
                 Tolerance = settings.Tolerance,
@@ -102,7 +110,7 @@ public sealed class BenchMemoryCommand : Command<BenchMemoryCommand.Settings>
         {
             var verdict = IsFlat(run, settings.Tolerance) ? "flat" : "GROWS";
             AnsiConsole.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{run.Name}: RSS ×{run.RssRatio:F3} from step {settings.First} to {settings.Steps}, live tensors {run.LiveTensorGrowth:+0;-0;0}: {verdict}. ({run.Description})"));
+                $"{run.Name}: RSS ×{run.RssRatio:F3} from step {settings.First} to {settings.Steps} after {settings.Warmup} warm-up steps, live tensors {run.LiveTensorGrowth:+0;-0;0}: {verdict}. ({run.Description})"));
         }
         AnsiConsole.WriteLine($"{environment.Cpu}, {environment.Cores} cores, {environment.Threads} LibTorch threads, {environment.Date:yyyy-MM-dd}.");
         return 0;

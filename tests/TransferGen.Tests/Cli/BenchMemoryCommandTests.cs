@@ -7,13 +7,14 @@ public sealed class BenchMemoryCommandTests
     [Fact]
     public void Json_reports_samples_ratio_and_verdict()
     {
-        var result = CliRunner.Run("bench", "memory", "--steps", "12", "--first", "4", "--workloads", "gan", "--json");
+        var result = CliRunner.Run("bench", "memory", "--steps", "40", "--first", "20", "--warmup", "10", "--workloads", "gan", "--json");
         Assert.True(result.ExitCode == 0, result.StdErr);
         using var json = JsonDocument.Parse(result.StdOut);
         var gan = Assert.Single(json.RootElement.GetProperty("workloads").EnumerateArray());
         Assert.Equal("gan", gan.GetProperty("workload").GetString());
         var steps = gan.GetProperty("samples").EnumerateArray().Select(s => s.GetProperty("step").GetInt64()).ToList();
-        Assert.Equal([4L, 6L, 8L, 10L, 12L], steps);
+        // Sampled at the ends of 10-step epochs that reach 20, 25, 30, 35 and 40 counted steps.
+        Assert.Equal([20L, 30L, 40L], steps);
         Assert.True(gan.GetProperty("rss_ratio").GetDouble() > 0);
         Assert.Contains(gan.GetProperty("flat").ValueKind, new[] { JsonValueKind.True, JsonValueKind.False });
     }

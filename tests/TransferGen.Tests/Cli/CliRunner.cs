@@ -11,8 +11,33 @@ public static class CliRunner
     /// <summary>Runs the tool with <paramref name="args"/> and waits (at most two minutes).</summary>
     public static Result Run(params string[] args) => Run(null, args);
 
-    /// <summary>Runs the tool with extra environment variables.</summary>
-    public static Result Run(IDictionary<string, string>? environment, params string[] args)
+    /// <summary>
+    /// Starts the tool with <paramref name="args"/>, waits until <paramref name="killWhen"/> holds (polled every 20 ms),
+    /// then kills it with SIGKILL, as a crash or an out-of-memory kill would. False when the tool exited first.
+    /// </summary>
+    public static bool RunAndKill(Func<bool> killWhen, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(null, args))!;
+        process.OutputDataReceived += (_, _) => { };   // drained and dropped, so a full pipe never blocks the tool
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var clock = Stopwatch.StartNew();
+        while (!process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            if (killWhen())
+            {
+                process.Kill(entireProcessTree: true);   // SIGKILL on Unix: no handler, no clean-up runs
+                process.WaitForExit();
+                return true;
+            }
+            Thread.Sleep(20);
+        }
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        return false;
+    }
+
+    static ProcessStartInfo StartInfo(IDictionary<string, string>? environment, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -24,6 +49,13 @@ public static class CliRunner
         foreach (var a in args) start.ArgumentList.Add(a);
         if (environment != null) foreach (var (k, v) in environment) start.Environment[k] = v;
         start.Environment["NO_COLOR"] = "1";
+        return start;
+    }
+
+    /// <summary>Runs the tool with extra environment variables.</summary>
+    public static Result Run(IDictionary<string, string>? environment, params string[] args)
+    {
+        var start = StartInfo(environment, args);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

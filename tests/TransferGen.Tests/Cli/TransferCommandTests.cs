@@ -7,12 +7,12 @@ namespace TransferGen.Tests.Cli;
 public class TransferCommandTests
 {
     /// <summary>An image folder of two classes of 12×12 PNGs: horizontal and vertical stripes (named as <paramref name="classes"/> says).</summary>
-    internal static string StripeFolder(TempFolder temp, string folder = "stripes", string[]? classes = null)
+    internal static string StripeFolder(TempFolder temp, string folder = "stripes", string[]? classes = null, int perClass = 10)
     {
         var root = temp.Folder(folder);
         classes ??= ["horizontal", "vertical"];
         foreach (var (name, vertical) in new[] { (classes[0], false), (classes[1], true) })
-            for (var i = 0; i < 10; i++)
+            for (var i = 0; i < perClass; i++)
             {
                 using var bitmap = new SKBitmap(12, 12, SKColorType.Rgba8888, SKAlphaType.Opaque);
                 for (var y = 0; y < 12; y++)

@@ -59,6 +59,11 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
         [Description("ns (non-saturating, default), hinge or wgan-gp (needs --spectral-norm or the mlp, for a BatchNorm-free critic).")]
         public string? Loss { get; init; }
 
+        /// <summary>How the conditional discriminator uses the class.</summary>
+        [CommandOption("--conditioning <KIND>")]
+        [Description("cdcgan only: projection (default; Miyato & Koyama 2018) or acgan (auxiliary classifier, Odena et al. 2017).")]
+        public string? Conditioning { get; init; }
+
         /// <summary>Spectral norm in D.</summary>
         [CommandOption("--spectral-norm")]
         [Description("Spectral normalization in every discriminator layer (BatchNorm is then off in D).")]
@@ -141,7 +146,7 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
             EmaDecay = s.EmaDecay ?? defaults.EmaDecay,
             Device = s.Device ?? "cpu",
             DryRun = s.DryRun,
-            Model = new GanOptions { SpectralNorm = s.SpectralNorm },
+            Model = new GanOptions { SpectralNorm = s.SpectralNorm, Conditioning = ParseConditioning(s.Conditioning, s.Arch) },
             Step = steps with
             {
                 Loss = s.Loss is null ? steps.Loss : GanLoss.Parse(s.Loss),
@@ -150,6 +155,19 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
             },
         };
         return (config, s.Out, false);
+    }
+
+    static ConditionalDiscriminator ParseConditioning(string? value, string? arch)
+    {
+        if (value is null) return new GanOptions().Conditioning;
+        if (!GanFactory.IsConditional(arch ?? "dcgan"))
+            throw new InputException("--conditioning applies to the class-conditional --arch cdcgan only.");
+        return value.Trim().ToLowerInvariant() switch
+        {
+            "projection" => ConditionalDiscriminator.Projection,
+            "acgan" or "ac-gan" => ConditionalDiscriminator.AuxiliaryClassifier,
+            _ => throw new InputException($"--conditioning must be projection or acgan, got '{value}'."),
+        };
     }
 
     static (GanTrainingConfig, string, bool) ForResume(Settings s, string run)

@@ -1,9 +1,9 @@
 namespace TransferGen.Benchmarks.Memory;
 
 /// <summary>The process's memory after a number of training steps.</summary>
-/// <param name="Step">Optimiser steps completed when the sample was taken.</param>
+/// <param name="Step">Optimiser steps completed after the warm-up when the sample was taken.</param>
 /// <param name="RssBytes">Resident set size of the whole process (native LibTorch memory included).</param>
-/// <param name="LiveTensors">Tensors alive on the training thread according to TorchSharp's dispose-scope counters.</param>
+/// <param name="LiveTensors">Tensors alive in the process (TorchSharp's count of undisposed tensors, all threads).</param>
 public sealed record MemorySample(long Step, long RssBytes, long LiveTensors)
 {
     /// <summary>Bytes of the managed heap (<see cref="GC.GetTotalMemory(bool)"/>), part of the RSS.</summary>
@@ -17,7 +17,8 @@ public sealed record MemorySample(long Step, long RssBytes, long LiveTensors)
 /// <param name="Name">Workload name ("finetune", "gan").</param>
 /// <param name="Description">What one step does, in words.</param>
 /// <param name="Samples">Samples in step order.</param>
-public sealed record MemoryRun(string Name, string Description, IReadOnlyList<MemorySample> Samples)
+/// <param name="Warmup">Unsampled steps before the first counted one.</param>
+public sealed record MemoryRun(string Name, string Description, IReadOnlyList<MemorySample> Samples, long Warmup)
 {
     /// <summary>RSS of the last sample divided by RSS of the first (1 = perfectly flat).</summary>
     public double RssRatio => Samples.Count < 2 ? 1 : Samples[^1].RssBytes / (double)Samples[0].RssBytes;

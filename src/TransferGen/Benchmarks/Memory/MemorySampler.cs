@@ -4,33 +4,52 @@ using TransferGen.Training;
 namespace TransferGen.Benchmarks.Memory;
 
 /// <summary>
-/// Records RSS and live tensors at chosen global steps of a training loop, and stops the loop after the last one.
-/// The counters are read after the step's dispose scope closed, so a tensor that escaped the step shows up.
+/// Records RSS and live tensors at chosen steps of a training loop, counted after a warm-up, and stops the loop after
+/// the last one. In a loop it samples at the end of the first epoch that reaches each chosen step: then every step's
+/// dispose scope has closed and the batch loader's threads hold no batch, so the live count is exact and a tensor that
+/// escaped a step shows up.
 /// </summary>
 public sealed class MemorySampler : ICallback
 {
     readonly SortedSet<long> _at;
+    readonly long _warmup;
     readonly List<MemorySample> _samples = [];
 
-    /// <summary>Samples after each of <paramref name="steps"/> steps (positive, any order).</summary>
-    public MemorySampler(IEnumerable<long> steps)
+    /// <summary>Samples after each of <paramref name="steps"/> steps (positive, any order) that follow
+    /// <paramref name="warmup"/> unsampled steps.</summary>
+    public MemorySampler(IEnumerable<long> steps, long warmup = 0)
     {
         _at = new SortedSet<long>(steps ?? throw new ArgumentNullException(nameof(steps)));
         if (_at.Count == 0 || _at.Min < 1) throw new ArgumentException("steps must be positive and non-empty", nameof(steps));
+        ArgumentOutOfRangeException.ThrowIfNegative(warmup);
+        _warmup = warmup;
     }
+
+    /// <summary>Steps run in all: the warm-up and the last sampled step.</summary>
+    public long TotalSteps => _warmup + _at.Max;
 
     /// <summary>The samples so far.</summary>
     public IReadOnlyList<MemorySample> Samples => _samples;
 
-    /// <summary>Called after each step with the number of steps completed; true once the last sample is taken.</summary>
+    /// <summary>
+    /// Called with the number of steps completed (warm-up included) at a quiet moment; samples once when one or more
+    /// chosen steps have been reached since the last call. True once the last chosen step is reached.
+    /// </summary>
     public bool Observe(long stepsCompleted)
     {
-        if (_at.Contains(stepsCompleted)) _samples.Add(Take(stepsCompleted));
-        return stepsCompleted >= _at.Max;
+        var counted = stepsCompleted - _warmup;
+        if (_at.Any(step => step <= counted && step > _sampledUpTo))
+        {
+            _samples.Add(Take(counted));
+            _sampledUpTo = counted;
+        }
+        return counted >= _at.Max;
     }
 
+    long _sampledUpTo;
+
     /// <inheritdoc />
-    public void AfterBatch(TrainingContext context)
+    public void AfterEpoch(TrainingContext context)
     {
         if (Observe(context.GlobalStep)) context.RequestStop("memory samples taken");
     }
@@ -46,7 +65,7 @@ public sealed class MemorySampler : ICallback
         GC.WaitForPendingFinalizers();
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         NativeHeap.Trim();
-        return new(step, CurrentRss(), DisposeScopeManager.Statistics.ThreadTotalLiveCount)
+        return new(step, CurrentRss(), torch.Tensor.TotalCount)
         {
             ManagedBytes = GC.GetTotalMemory(false),
         };
