@@ -67,6 +67,7 @@ public static class GanTrainer
         var resumedFrom = 0;
         if (resume)
         {
+            IO.AtomicFile.RemoveStale(run);   // half-written files of the killed process
             var state = GanCheckpoint.Load(GanCheckpoint.PathIn(run), parts);
             context.Epoch = resumedFrom = state.EpochsCompleted;
             context.GlobalStep = state.GlobalStep;

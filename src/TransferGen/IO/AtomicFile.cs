@@ -1,10 +1,13 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
 namespace TransferGen.IO;
 
 /// <summary>
 /// Writes files so that a reader (or a crash) never sees half a file: the content goes to a temporary file in
 /// the same folder, which is then renamed over the target in one step.
 /// </summary>
-public static class AtomicFile
+public static partial class AtomicFile
 {
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically, creating the folder if needed.</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
@@ -42,4 +45,48 @@ public static class AtomicFile
             if (File.Exists(temp)) File.Delete(temp);
         }
     }
+
+    /// <summary>
+    /// Deletes the temporary files that writers killed mid-write (SIGKILL, power loss) left in <paramref name="folder"/>
+    /// and its subfolders: those whose writing process no longer runs. Called when a run resumes. Returns the count.
+    /// </summary>
+    public static int RemoveStale(string folder)
+    {
+        if (!Directory.Exists(folder)) return 0;
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(folder, ".*.tmp", SearchOption.AllDirectories))
+        {
+            var match = TempName().Match(Path.GetFileName(file));
+            if (!match.Success || !int.TryParse(match.Groups[1].Value, out var pid) || IsRunning(pid)) continue;
+            try
+            {
+                File.Delete(file);
+                removed++;
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return removed;
+    }
+
+    static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;   // no such process
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    [GeneratedRegex(@"^\..+\.(\d+)\.[0-9a-f]{32}\.tmp$")]
+    private static partial Regex TempName();
 }

@@ -225,6 +225,7 @@ public sealed class FineTuner(FineTuneOptions options)
     /// <summary>Restores weights, counters, history, best score and RNG state of the checkpoint.</summary>
     static void ContinueFrom(CheckpointInfo info, FineTuneSession session, TrainingContext context, RunFolder run)
     {
+        IO.AtomicFile.RemoveStale(run.Path);   // half-written files of the killed process
         Checkpoint.Load(run, session.Model, optimizer: null, session.Joint?.Head);
         context.Epoch = info.EpochsCompleted;
         context.GlobalStep = info.GlobalStep;
