@@ -22,7 +22,7 @@ public static class GenerativeEvaluation
     /// <param name="real">Real image batches.</param>
     /// <param name="fake">Generated image batches, e.g. from GanSampling.Batches.</param>
     /// <param name="kidSubsets">KID subsets (default 100).</param>
-    /// <param name="kidSubsetSize">KID subset size (default min(1000, N1, N2)).</param>
+    /// <param name="kidSubsetSize">KID subset size (default min(1000, ⌊min(N1, N2) / 2⌋)).</param>
     /// <param name="seed">Seed of the KID subset draws.</param>
     public static GenerativeScores Evaluate(IFeatureExtractor extractor, IEnumerable<Tensor> real, IEnumerable<Tensor> fake,
         int kidSubsets = 100, int? kidSubsetSize = null, long seed = 0)

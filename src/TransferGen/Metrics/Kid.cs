@@ -27,7 +27,9 @@ public static class Kid
     /// <param name="features1">First feature set [N1, D].</param>
     /// <param name="features2">Second feature set [N2, D].</param>
     /// <param name="subsets">Number of subsets. Default 100.</param>
-    /// <param name="subsetSize">Vectors per subset (≥ 2); default min(1000, N1, N2).</param>
+    /// <param name="subsetSize">Vectors per subset (≥ 2); default min(1000, ⌊min(N1, N2) / 2⌋), so that subsets differ
+    /// and their standard deviation says something (with subsets as large as the smaller set, every subset of it is the
+    /// whole set and the spread collapses towards 0).</param>
     /// <param name="seed">Seed of the subset draws.</param>
     public static KidResult Compute(Tensor features1, Tensor features2, int subsets = 100, int? subsetSize = null, long seed = 0)
     {
@@ -36,7 +38,7 @@ public static class Kid
         if (subsets < 1) throw new ArgumentOutOfRangeException(nameof(subsets), subsets, "at least one subset is needed");
         var n1 = features1.shape[0];
         var n2 = features2.shape[0];
-        var m = subsetSize ?? (int)Math.Min(DefaultMaxSubsetSize, Math.Min(n1, n2));
+        var m = subsetSize ?? (int)Math.Max(2, Math.Min(DefaultMaxSubsetSize, Math.Min(n1, n2) / 2));
         if (m < 2 || m > n1 || m > n2)
             throw new ArgumentOutOfRangeException(nameof(subsetSize), m, $"the subset size must be between 2 and the smaller set size ({Math.Min(n1, n2)})");
 

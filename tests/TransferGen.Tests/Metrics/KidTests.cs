@@ -60,7 +60,7 @@ public class KidTests
         var a = Kid.Compute(x, y, subsets: 5, seed: 3);
         Assert.Equal(a, Kid.Compute(x, y, subsets: 5, seed: 3));
         Assert.NotEqual(a.Mean, Kid.Compute(x, y, subsets: 5, seed: 4).Mean);
-        Assert.Equal(50, a.SubsetSize);                       // min(1000, 50, 70)
+        Assert.Equal(25, a.SubsetSize);                       // min(1000, min(50, 70) / 2)
         Assert.Throws<ArgumentOutOfRangeException>(() => Kid.Compute(x, y, subsetSize: 51));
         Assert.Throws<ArgumentException>(() => Kid.Compute(x, randn(50, 5)));
     }
