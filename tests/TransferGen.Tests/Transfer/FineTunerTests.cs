@@ -15,17 +15,7 @@ public sealed class SerialTorchTests;
 [Collection(nameof(SerialTorchTests))]
 public class FineTunerTests
 {
-    static FineTuneOptions Tiny(string freeze) => new()
-    {
-        MinSteps = 0,
-        Backbone = TinyBackbone.Register().Name,
-        Freeze = FreezePolicy.Parse(freeze),
-        ImageSize = 16,
-        BatchSize = 8,
-        LearningRate = 0.01,
-        Seed = 7,
-        Workers = 1,
-    };
+    static FineTuneOptions Tiny(string freeze) => TinyOptions.For(freeze, seed: 7);
 
     [Fact]
     public void The_probe_computes_backbone_features_once_whatever_the_epochs()

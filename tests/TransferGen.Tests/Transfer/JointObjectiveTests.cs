@@ -11,17 +11,7 @@ namespace TransferGen.Tests.Transfer;
 [Collection(nameof(SerialTorchTests))]
 public class JointObjectiveTests
 {
-    static FineTuneOptions Tiny(string freeze) => new()
-    {
-        MinSteps = 0,
-        Backbone = TinyBackbone.Register().Name,
-        Freeze = FreezePolicy.Parse(freeze),
-        ImageSize = 16,
-        BatchSize = 8,
-        LearningRate = 0.01,
-        Seed = 11,
-        Workers = 1,
-    };
+    static FineTuneOptions Tiny(string freeze) => TinyOptions.For(freeze, seed: 11);
 
     /// <summary>Colour stripes under other class names: a different dataset whose images need no replication.</summary>
     static SourceTask Source() => new(StripeData.Dataset(trainPerClass: 10, withTest: false, channels: 3, classes: ["rows", "columns"], seed: 21));

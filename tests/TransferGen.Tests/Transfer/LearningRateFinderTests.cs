@@ -6,17 +6,7 @@ namespace TransferGen.Tests.Transfer;
 [Collection(nameof(SerialTorchTests))]
 public class LearningRateFinderTests
 {
-    static FineTuneOptions Tiny(string freeze) => new()
-    {
-        MinSteps = 0,
-        Backbone = TinyBackbone.Register().Name,
-        Freeze = FreezePolicy.Parse(freeze),
-        ProbeEpochs = 2,
-        ImageSize = 16,
-        BatchSize = 8,
-        Seed = 3,
-        Workers = 1,
-    };
+    static FineTuneOptions Tiny(string freeze) => TinyOptions.For(freeze, seed: 3, learningRate: new FineTuneOptions().LearningRate) with { ProbeEpochs = 2 };
 
     [Fact]
     public void The_curve_rises_in_rate_from_min_towards_max_and_the_suggestion_lies_within_the_range()

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TransferGen.Data;
 using TransferGen.Models;
+using TransferGen.Transfer;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -43,6 +44,22 @@ internal sealed class TinyBackbone : Module<Tensor, Tensor>
         BackboneRegistry.Register(spec);
         return spec;
     }
+}
+
+/// <summary>Fine-tune options for second-long tests on <see cref="TinyBackbone"/> (16 px, batch 8, one loader thread).</summary>
+internal static class TinyOptions
+{
+    public static FineTuneOptions For(string freeze, int seed, double learningRate = 0.01) => new()
+    {
+        MinSteps = 0,
+        Backbone = TinyBackbone.Register().Name,
+        Freeze = FreezePolicy.Parse(freeze),
+        ImageSize = 16,
+        BatchSize = 8,
+        LearningRate = learningRate,
+        Seed = seed,
+        Workers = 1,
+    };
 }
 
 /// <summary>
