@@ -51,13 +51,21 @@ internal sealed class OnnxGraphBuilder
         return new OnnxProgram(_model.DefaultOpset, inputName, inputs[0].Dims, outputName, steps, _modules, _initializerKeys);
     }
 
-    // Constant nodes are values known at import time: a Reshape's target shape, a Mul's factor.
+    // Constant nodes are values known at import time: a Reshape's target shape, a Mul's factor. So is an Identity of
+    // such a value: PyTorch's exporter stores equal initializers once (the zero biases of a fresh torchvision VGG) and
+    // hands the copies out through Identity nodes.
     List<(OnnxNodeProto Node, int Index)> FoldConstants(IReadOnlyList<OnnxNodeProto> nodes)
     {
         var rest = new List<(OnnxNodeProto, int)>();
         for (int i = 0; i < nodes.Count; i++)
         {
             var node = nodes[i];
+            if (node.OpType == "Identity" && IsDefaultDomain(node) && node.Inputs.Count == 1 && node.Outputs.Count == 1
+                && _statics.TryGetValue(node.Inputs[0], out var source))
+            {
+                _statics[node.Outputs[0]] = source with { Name = node.Outputs[0] };
+                continue;
+            }
             if (node.OpType != "Constant" || !IsDefaultDomain(node)) { rest.Add((node, i)); continue; }
             if (node.Outputs.Count != 1) throw Fail($"Constant node '{node.Name}' should have one output");
             _statics[node.Outputs[0]] = ConstantValue(node);

@@ -1,3 +1,4 @@
+using TransferGen.Interop.Onnx;
 using static TransferGen.Tests.Interop.Onnx.OnnxModelWriter;
 
 namespace TransferGen.Tests.Interop.Onnx;
@@ -17,6 +18,21 @@ public sealed class OnnxOpParityTests
             .Node("Conv", ["x", "w"], ["y"], "conv",
                 Attr.Ints("pads", 2, 1, 0, 1), Attr.Ints("strides", 2, 1), Attr.Ints("dilations", 1, 2), Attr.Int("group", 2));
         OrtReference.AssertMatches(model.ToBytes(), [2, 4, 9, 8]);
+    }
+
+    [Fact]
+    public void ConvsWhoseWeightsComeThroughIdentityNodesOfOneSharedInitializer()
+    {
+        // PyTorch's exporter stores equal initializers once and hands out copies with Identity nodes.
+        var model = new OnnxModelWriter()
+            .Input("x", 1, 3, 6, 6).Output("y")
+            .Random("w1", [4, 3, 3, 3]).Random("w2", [4, 4, 1, 1]).Random("b", [4])
+            .Node("Identity", ["b"], ["b_copy"], "share")
+            .Node("Conv", ["x", "w1", "b"], ["c"], "conv1", Attr.Ints("pads", 1, 1, 1, 1))
+            .Node("Conv", ["c", "w2", "b_copy"], ["y"], "conv2");
+        OrtReference.AssertMatches(model.ToBytes(), [1, 3, 6, 6]);
+        using var module = OnnxModule.Load(model.ToBytes(), "shared.onnx");
+        Assert.Equal(["Conv", "Conv"], module.Nodes.Select(n => n.OpType));
     }
 
     [Fact]
