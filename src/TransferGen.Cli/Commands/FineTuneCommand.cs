@@ -22,7 +22,7 @@ public sealed class FineTuneCommand : TrainCommand<FineTuneCommand.Settings>
 
         /// <summary>Backbone weights file.</summary>
         [CommandOption("--weights <FILE>")]
-        [Description("Backbone weights: a PyTorch state dict (.pt, .pth) or .safetensors with torchvision's key names.")]
+        [Description("Backbone weights: a PyTorch state dict (.pt, .pth) or .safetensors with torchvision's key names, or an ONNX export (.onnx) of the same architecture.")]
         public string? Weights { get; init; }
 
         /// <summary>Random initialisation.</summary>

@@ -9,19 +9,25 @@ namespace TransferGen.Models;
 
 /// <summary>
 /// Loads a user's weight file into a backbone: a PyTorch state dict (<c>.pt</c>/<c>.pth</c>, as written by
-/// <c>torch.save(model.state_dict())</c>) or a <c>.safetensors</c> file. Keys of the original classifier are
-/// ignored; every other key must match the backbone's state dict in name and shape, and every backbone key must
-/// be present, otherwise an <see cref="InputException"/> names the file and the first key that does not fit.
+/// <c>torch.save(model.state_dict())</c>), a <c>.safetensors</c> file, or an ONNX export of the same architecture
+/// (<c>.onnx</c>, see <see cref="OnnxWeightsFile"/>). Keys of the original classifier are ignored; every other key
+/// must match the backbone's state dict in name and shape, and every backbone key must be present, otherwise an
+/// <see cref="InputException"/> names the file and the first key that does not fit.
 /// </summary>
 public static class WeightsFile
 {
     /// <summary>Loads <paramref name="path"/> into <paramref name="backbone"/> (built by <paramref name="spec"/>).</summary>
-    public static void Load(Module backbone, string path, BackboneSpec spec)
+    public static void Load(Module<Tensor, Tensor> backbone, string path, BackboneSpec spec)
     {
         if (!File.Exists(path)) throw new InputException($"{path}: no such weights file.");
         var extension = Path.GetExtension(path).ToLowerInvariant();
+        if (extension == ".onnx")
+        {
+            OnnxWeightsFile.Load(backbone, path, spec);
+            return;
+        }
         if (extension is not (".pt" or ".pth" or ".safetensors"))
-            throw new InputException($"{path}: weights must be a PyTorch state dict (.pt, .pth) or a .safetensors file.");
+            throw new InputException($"{path}: weights must be a PyTorch state dict (.pt, .pth), a .safetensors file or an ONNX export (.onnx).");
 
         var fileShapes = extension == ".safetensors" ? SafetensorsShapes(path) : null;
         Dictionary<string, Tensor>? pickled = null;

@@ -82,6 +82,29 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
     /// <summary>Runs the graph on <paramref name="input"/>; returns a new tensor (flattened to [N, features] if asked).</summary>
     public override Tensor forward(Tensor input)
     {
+        var result = Run(input, OutputName);
+        if (_flatten && result.dim() > 2)
+        {
+            using var unflattened = result;
+            result = unflattened.flatten(1);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Runs the graph on <paramref name="input"/> and returns the intermediate value called <paramref name="valueName"/>
+    /// (e.g. the features a classifier reads) as a new tensor, unflattened.
+    /// </summary>
+    /// <exception cref="ArgumentException">No node computes <paramref name="valueName"/>.</exception>
+    internal Tensor ForwardTo(Tensor input, string valueName)
+    {
+        if (valueName != InputName && !_steps.Any(s => s.Outputs.Contains(valueName)))
+            throw new ArgumentException($"no node computes '{valueName}'", nameof(valueName));
+        return Run(input, valueName);
+    }
+
+    Tensor Run(Tensor input, string target)
+    {
         // The scope frees every intermediate if an op throws; on success they are already disposed one by one.
         using var scope = NewDisposeScope();
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [InputName] = input };
@@ -103,23 +126,18 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
             for (int o = 0; o < outputs.Length; o++)
             {
                 string name = o < step.Outputs.Count ? step.Outputs[o] : "";
-                if (name.Length > 0 && (_lastUse.ContainsKey(name) || name == OutputName)) values[name] = outputs[o];
+                if (name.Length > 0 && (_lastUse.ContainsKey(name) || name == target)) values[name] = outputs[o];
                 else outputs[o].Dispose();
             }
             foreach (var arg in step.Args)
             {
-                if (arg.Kind == OnnxArgKind.Value && _lastUse[arg.Name] == i && arg.Name != InputName && arg.Name != OutputName
+                if (arg.Kind == OnnxArgKind.Value && _lastUse[arg.Name] == i && arg.Name != InputName && arg.Name != target
                     && values.Remove(arg.Name, out var dead))
                     dead.Dispose();
             }
         }
-        var result = values[OutputName];
+        var result = values[target];
         if (ReferenceEquals(result, input)) result = input.alias();
-        if (_flatten && result.dim() > 2)
-        {
-            using var unflattened = result;
-            result = unflattened.flatten(1);
-        }
         return result.MoveToOuterDisposeScope();
     }
 
