@@ -228,7 +228,7 @@ internal sealed class FineTuneSession : IDisposable
         BestLoss = loss;
         BestEpoch = epoch;
         DisposeBest();
-        _bestState = Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        _bestState = CopyState();
         _bestPending = Run is not null;
         if (!Current!.OnFeatures) SaveBestIfPending();
     }
@@ -238,7 +238,7 @@ internal sealed class FineTuneSession : IDisposable
     {
         if (!_bestPending || _bestState is null || Run is null) return;
         // model.pt must hold the best weights, not the current ones: swap them in for the write.
-        var current = Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        var current = CopyState();
         try
         {
             Model.load_state_dict(_bestState);
@@ -266,6 +266,18 @@ internal sealed class FineTuneSession : IDisposable
             return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// A copy of the model's state dict. Called from callbacks, outside any step's dispose scope: every temporary is
+    /// disposed here, or it would wait for the garbage collector's finalizer.
+    /// </summary>
+    Dictionary<string, Tensor> CopyState()
+    {
+        var copy = new Dictionary<string, Tensor>();
+        using var noGrad = no_grad();
+        foreach (var (key, value) in Model.state_dict()) copy[key] = value.clone();
+        return copy;
     }
 
     void DisposeBest()

@@ -3,11 +3,17 @@ namespace TransferGen.Benchmarks.Memory;
 /// <summary>The process's memory after a number of training steps.</summary>
 /// <param name="Step">Optimiser steps completed after the warm-up when the sample was taken.</param>
 /// <param name="RssBytes">Resident set size of the whole process (native LibTorch memory included).</param>
-/// <param name="LiveTensors">Tensors alive in the process (TorchSharp's count of undisposed tensors, all threads).</param>
+/// <param name="LiveTensors">Tensors not yet disposed in the process (TorchSharp's count, all threads), counted before any garbage collection.</param>
 public sealed record MemorySample(long Step, long RssBytes, long LiveTensors)
 {
     /// <summary>Bytes of the managed heap (<see cref="GC.GetTotalMemory(bool)"/>), part of the RSS.</summary>
     public long ManagedBytes { get; init; }
+
+    /// <summary>
+    /// Tensors that became garbage without being disposed since the previous sample (the collection before this sample
+    /// finalized them); null when unknown: the first sample, or when the garbage collector ran in between.
+    /// </summary>
+    public long? FinalizedTensors { get; init; }
 
     /// <summary>Resident set size in MiB.</summary>
     public double RssMiB => RssBytes / (1024.0 * 1024.0);

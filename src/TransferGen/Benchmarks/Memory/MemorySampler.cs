@@ -1,3 +1,4 @@
+using System.Runtime;
 using TorchSharp;
 using TransferGen.Training;
 
@@ -40,7 +41,7 @@ public sealed class MemorySampler : ICallback
         var counted = stepsCompleted - _warmup;
         if (_at.Any(step => step <= counted && step > _sampledUpTo))
         {
-            _samples.Add(Take(counted));
+            _samples.Add(Sample(counted, more: counted < _at.Max));
             _sampledUpTo = counted;
         }
         return counted >= _at.Max;
@@ -59,16 +60,74 @@ public sealed class MemorySampler : ICallback
     /// freed heap pages to the system, so RSS counts memory still held rather than allocator slack that the .NET GC
     /// and malloc keep around for reuse. A leak survives both and still shows.
     /// </summary>
-    public static MemorySample Take(long step)
+    public static MemorySample Take(long step) => Take(step, garbageIsExact: false);
+
+    /// <summary>
+    /// Like <see cref="Take(long)"/>, also counting the tensors that the collection finalizes: tensors that became
+    /// unreachable without being disposed. Exact only when <paramref name="garbageIsExact"/> says no collection ran since
+    /// the previous sample (otherwise some were already finalized, and the count is left out).
+    /// </summary>
+    static MemorySample Take(long step, bool garbageIsExact)
     {
+        long beforeCollection = torch.Tensor.TotalCount;
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         NativeHeap.Trim();
-        return new(step, CurrentRss(), torch.Tensor.TotalCount)
+        long live = torch.Tensor.TotalCount;
+        return new(step, CurrentRss(), live)
         {
             ManagedBytes = GC.GetTotalMemory(false),
+            FinalizedTensors = garbageIsExact ? beforeCollection - live : null,
         };
+    }
+
+    /// <summary>
+    /// With <see cref="HoldCollections"/>: after a sample, no garbage collection may run until the next one, so that the
+    /// next sample sees every tensor left to a finalizer in between. False when the region could not start or the
+    /// process allocated more than it allows (a collection then ran).
+    /// </summary>
+    bool _holding;
+
+    /// <summary>
+    /// Keep the garbage collector from running between samples (a no-GC region of up to 128 MB of allocations), so that
+    /// <see cref="MemorySample.FinalizedTensors"/> counts every tensor that was never disposed. For small workloads in
+    /// tests; a workload that allocates more simply gets no count.
+    /// </summary>
+    public bool HoldCollections { get; init; }
+
+    MemorySample Sample(long counted, bool more)
+    {
+        bool exact = false;
+        if (_holding)
+        {
+            exact = GCSettings.LatencyMode == GCLatencyMode.NoGCRegion;
+            if (exact) GC.EndNoGCRegion();
+            _holding = false;
+        }
+        var sample = Take(counted, exact);
+        if (HoldCollections && more)
+        {
+            try
+            {
+                _holding = GC.TryStartNoGCRegion(128L << 20);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                _holding = false;
+            }
+        }
+        return sample;
+    }
+
+    /// <inheritdoc />
+    public void AfterFit(TrainingContext context) => Release();
+
+    /// <summary>Ends a no-GC region still open (a workload that stopped before the last sample; see <see cref="HoldCollections"/>).</summary>
+    public void Release()
+    {
+        if (_holding && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+        _holding = false;
     }
 
     /// <summary>Resident set size: VmRSS from /proc/self/status on Linux, the working set elsewhere.</summary>

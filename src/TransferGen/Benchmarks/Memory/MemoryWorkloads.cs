@@ -37,9 +37,12 @@ public static class MemoryWorkloads
     /// <param name="warmup">Steps run before the first counted one.</param>
     /// <param name="seed">Seed of the data, initialisation and shuffling.</param>
     /// <param name="backbone">Registry name of the backbone (tests use a tiny one).</param>
-    public static MemoryRun FineTune(IReadOnlyCollection<long> sampleAt, long warmup = 0, int seed = 0, string backbone = "resnet18")
+    /// <param name="countFinalized">Hold garbage collections between samples so that each sample counts the tensors
+    /// left to finalizers since the previous one (<see cref="MemorySampler.HoldCollections"/>; small workloads only).</param>
+    public static MemoryRun FineTune(IReadOnlyCollection<long> sampleAt, long warmup = 0, int seed = 0, string backbone = "resnet18",
+        bool countFinalized = false)
     {
-        var sampler = new MemorySampler(sampleAt, warmup);
+        var sampler = new MemorySampler(sampleAt, warmup) { HoldCollections = countFinalized };
         var dataset = RandomImages(80, new ImageShape(1, 16, 16), classes: 4, seed);
         var options = new FineTuneOptions
         {
