@@ -65,13 +65,13 @@ internal static class TorchVisionBackbones
         FirstConv: "features.0",
         ClassifierPrefixes: ["classifier."]);
 
-    /// <summary>A Sequential of the named children of <paramref name="model"/> (in the given order), then <paramref name="extra"/>.</summary>
+    /// <summary>The named children of <paramref name="model"/> (in the given order), then <paramref name="extra"/>, run in sequence.</summary>
     static Module<Tensor, Tensor> Keep(Module<Tensor, Tensor> model, string[] parts, (string, Module<Tensor, Tensor>)[] extra)
     {
         var children = model.named_children().ToDictionary(c => c.name, c => c.module);
         var kept = parts.Select(p => (p, children.TryGetValue(p, out var m) && m is Module<Tensor, Tensor> typed
             ? typed
             : throw new InvalidOperationException($"TorchVision's {model.GetName()} has no part '{p}'"))).Concat(extra).ToArray();
-        return Sequential(kept);
+        return new ScopedSequential(kept);
     }
 }

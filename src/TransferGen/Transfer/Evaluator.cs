@@ -73,10 +73,10 @@ public static class Evaluator
             using (inference_mode())
                 foreach (var batch in BatchLoader.Batches(split, transform, batchSize))
                     using (batch)
-                    using (var images = batch.Images.to(device))
-                    using (var output = model.call(images))
+                    using (NewDisposeScope())   // a model may leave intermediates undisposed; the scope frees them per batch
                     {
-                        logits.Add(output.to(CPU).detach().clone());
+                        var output = model.call(batch.Images.to(device));
+                        logits.Add(output.to(CPU).detach().clone().DetachFromDisposeScope());
                         progress?.Invoke(batch.Count);
                     }
             var all = logits.Count == 0 ? zeros(0, 0) : cat(logits, 0);

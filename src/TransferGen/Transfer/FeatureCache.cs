@@ -43,9 +43,8 @@ public sealed class FeatureCache : IDisposable
             using (inference_mode())
                 foreach (var batch in BatchLoader.Batches(split, transform, batchSize))
                     using (batch)
-                    using (var images = batch.Images.to(device))
-                    using (var features = backbone.call(images))
-                        parts.Add(features.clone());
+                    using (NewDisposeScope())   // a backbone may leave intermediates undisposed; the scope frees them per batch
+                        parts.Add(backbone.call(batch.Images.to(device)).clone().DetachFromDisposeScope());
             // Leave inference mode before concatenating, so the cache can feed autograd (the head's training).
             var all = cat(parts, 0).detach();
             var labels = tensor(split.Labels.Select(l => (long)l).ToArray(), ScalarType.Int64, device: device);
