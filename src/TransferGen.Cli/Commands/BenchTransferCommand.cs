@@ -67,7 +67,7 @@ public sealed class BenchTransferCommand : Command<BenchTransferCommand.Settings
 
         /// <summary>Keep finished runs.</summary>
         [CommandOption("--resume")]
-        [Description("Keep the runs already in DIR/results.json (same settings) and run only the missing ones.")]
+        [Description("Keep the runs already in DIR/results.json (same settings), continue an unfinished run from its last checkpoint, and run only the missing ones.")]
         public bool Resume { get; init; }
 
         /// <summary>JSON output.</summary>
@@ -136,6 +136,7 @@ public sealed class BenchTransferCommand : Command<BenchTransferCommand.Settings
             AfterRun = run => log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  test accuracy {run.TestAccuracy:P2}, best val {run.BestValAccuracy:P2}, {run.Seconds:F0} s, {run.TrainCount} train images{(run.Failed ? ", DIVERGED" : "")}")),
             Callbacks = () => [new TrainingProgress()],
+            ContinueUnfinished = settings.Resume,
         };
         report = benchmark.Run(dataset, report, folder, settings.Data);
 

@@ -31,6 +31,12 @@ public sealed record CheckpointInfo
     /// <summary>The seed of the run.</summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// Wall-clock seconds the run has taken up to this checkpoint, summed over every process that worked on it (0 in
+    /// checkpoints written before this was recorded).
+    /// </summary>
+    public double Seconds { get; init; }
+
     /// <summary>LibTorch's CPU generator state after the epoch, base64 (so dropout and other draws continue exactly).</summary>
     public string RngState { get; init; } = "";
 }

@@ -97,6 +97,7 @@ internal static class FineTuneCallbacks
                 BestLoss = session.BestLoss,
                 History = [.. context.History, new Dictionary<string, double>(context.EpochMetrics)],
                 Seed = session.Options.Seed,
+                Seconds = session.PriorSeconds + session.Clock.Elapsed.TotalSeconds,
                 RngState = Checkpoint.CaptureRng(),
             };
             Checkpoint.Save(session.Run!, session.Model, session.Optimizer!, info, session.Joint?.Head);

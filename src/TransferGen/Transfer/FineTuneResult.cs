@@ -40,4 +40,9 @@ public sealed record FineTuneResult
 
     /// <summary>Seconds of the whole run (this process's part of it, after a resume).</summary>
     public double Seconds { get; init; }
+
+    /// <summary>
+    /// Seconds of the whole run including the processes before a resume (as far as their checkpoints recorded them).
+    /// </summary>
+    public double TotalSeconds { get; init; }
 }

@@ -64,6 +64,12 @@ internal sealed class FineTuneSession : IDisposable
     /// <summary>Set when resuming: the checkpoint whose optimiser state the phase it names should start from.</summary>
     public CheckpointInfo? ResumeFrom { get; set; }
 
+    /// <summary>Started when this process began the run.</summary>
+    public System.Diagnostics.Stopwatch Clock { get; set; } = System.Diagnostics.Stopwatch.StartNew();
+
+    /// <summary>Seconds earlier processes spent on the run (from the checkpoint resumed; 0 for a fresh run).</summary>
+    public double PriorSeconds { get; set; }
+
     public double BestScore { get; set; } = double.NegativeInfinity;
     public double BestLoss { get; set; } = double.PositiveInfinity;
     public int BestEpoch { get; set; } = -1;

@@ -133,6 +133,7 @@ public sealed class FineTuner(FineTuneOptions options)
             TransferPipeline.Build(preprocessing, source.Dataset.Shape.Channels, Options.ImageSize, Options.Augment, spec.InputChannels),
             spec.FeatureDim, Options, device);
         using var session = OpenSession(setup, run, joint);
+        session.Clock = clock;
         var context = new TrainingContext { Epochs = session.TotalEpochs, BatchesPerEpoch = session.BatchesPerEpoch };
         if (resume is not null) ContinueFrom(resume, session, context, run!);
 
@@ -171,6 +172,7 @@ public sealed class FineTuner(FineTuneOptions options)
             ValidationCount = validation.Count,
             FeatureSeconds = session.FeatureTime.TotalSeconds,
             Seconds = clock.Elapsed.TotalSeconds,
+            TotalSeconds = session.PriorSeconds + clock.Elapsed.TotalSeconds,
         };
     }
 
@@ -233,6 +235,7 @@ public sealed class FineTuner(FineTuneOptions options)
         session.BestScore = info.BestScore;
         session.BestEpoch = info.BestEpoch;
         session.BestLoss = info.BestLoss;
+        session.PriorSeconds = info.Seconds;
         session.ResumeFrom = info;
         Checkpoint.RestoreRng(info.RngState);
         // Lines written after the checkpoint (a kill between the two writes) would be repeated; rewrite from history.

@@ -61,6 +61,32 @@ public class BenchTransferCommandTests
         Assert.Single(json.RootElement.GetProperty("runs").EnumerateArray());
     }
 
+    [Fact]
+    public void Resume_continues_a_run_killed_mid_way_from_its_checkpoint_to_the_uninterrupted_result()
+    {
+        using var temp = new TempFolder();
+        string[] quick = ["bench", "transfer", "--quick", "--methods", "finetune"];
+        var whole = CliRunner.Run(SampleOnly(temp), [.. quick, "--out", temp["whole"], "--json"]);
+        Assert.True(whole.ExitCode == 0, whole.StdErr);
+
+        // Killed once the probe phase is checkpointed, before the fine-tune epoch ends.
+        var dir = temp["killed"];
+        var checkpoint = Path.Combine(dir, "runs", "5-finetune", "checkpoint.json");
+        Assert.True(CliRunner.RunAndKill(SampleOnly(temp), () => File.Exists(checkpoint), [.. quick, "--out", dir]),
+            "the benchmark finished before its first checkpoint");
+        var resumed = CliRunner.Run(SampleOnly(temp), [.. quick, "--out", dir, "--resume", "--json"]);
+        Assert.True(resumed.ExitCode == 0, resumed.StdErr);
+
+        using var wholeJson = JsonDocument.Parse(whole.StdOut);
+        using var resumedJson = JsonDocument.Parse(resumed.StdOut);
+        var expected = wholeJson.RootElement.GetProperty("runs")[0];
+        var actual = resumedJson.RootElement.GetProperty("runs")[0];
+        Assert.True(actual.GetProperty("resumed").GetBoolean());
+        Assert.False(expected.GetProperty("resumed").GetBoolean());
+        Assert.Equal(expected.GetProperty("epochs_run").GetInt32(), actual.GetProperty("epochs_run").GetInt32());
+        Assert.Equal(expected.GetProperty("test_accuracy").GetDouble(), actual.GetProperty("test_accuracy").GetDouble(), 4);
+    }
+
     [Theory]
     [InlineData("--methods", "scratch,linear")]
     [InlineData("--labels-per-class", "0")]

@@ -15,9 +15,12 @@ public static class CliRunner
     /// Starts the tool with <paramref name="args"/>, waits until <paramref name="killWhen"/> holds (polled every 20 ms),
     /// then kills it with SIGKILL, as a crash or an out-of-memory kill would. False when the tool exited first.
     /// </summary>
-    public static bool RunAndKill(Func<bool> killWhen, params string[] args)
+    public static bool RunAndKill(Func<bool> killWhen, params string[] args) => RunAndKill(null, killWhen, args);
+
+    /// <summary>As <see cref="RunAndKill(Func{bool}, string[])"/>, with extra environment variables.</summary>
+    public static bool RunAndKill(IDictionary<string, string>? environment, Func<bool> killWhen, params string[] args)
     {
-        using var process = Process.Start(StartInfo(null, args))!;
+        using var process = Process.Start(StartInfo(environment, args))!;
         process.OutputDataReceived += (_, _) => { };   // drained and dropped, so a full pipe never blocks the tool
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();

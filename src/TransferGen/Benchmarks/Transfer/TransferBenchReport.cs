@@ -35,6 +35,12 @@ public sealed record TransferBenchRun
     /// <summary>The run folder relative to the benchmark folder (null when nothing was written).</summary>
     public string? Folder { get; init; }
 
+    /// <summary>
+    /// True when the run was continued from a checkpoint of a killed benchmark; <see cref="Seconds"/> then sums the
+    /// processes' times as far as the checkpoint recorded them (checkpoints before 2026-11-26 did not).
+    /// </summary>
+    public bool Resumed { get; init; }
+
     /// <summary>When the run finished (UTC, ISO 8601).</summary>
     public string? Finished { get; init; }
 }

@@ -8,7 +8,8 @@ namespace TransferGen.Benchmarks.Transfer;
 /// <summary>
 /// Runs the transfer benchmark: for every label budget and method one <see cref="FineTuner"/> run with the same
 /// budget, each evaluated on the whole test split. Runs already in the report are skipped, and after each run the
-/// report is saved (when a folder is given), so a killed benchmark loses at most the run it was in.
+/// report is saved (when a folder is given), so a killed benchmark loses at most the run it was in, and with
+/// <see cref="ContinueUnfinished"/> not even that: the run continues from its last checkpoint.
 /// </summary>
 public sealed class TransferBenchmark(TransferBenchOptions options)
 {
@@ -23,6 +24,13 @@ public sealed class TransferBenchmark(TransferBenchOptions options)
 
     /// <summary>Called after each run with what it measured.</summary>
     public Action<TransferBenchRun>? AfterRun { get; init; }
+
+    /// <summary>
+    /// Continue a run whose folder holds a checkpoint made with the same options (a benchmark killed mid-run) from that
+    /// checkpoint instead of starting it over (<c>bench transfer --resume</c>). Its seconds then include the earlier
+    /// processes' time as far as the checkpoint recorded it.
+    /// </summary>
+    public bool ContinueUnfinished { get; init; }
 
     /// <summary>Makes the extra callbacks (progress display, ...) of one run; fresh per run.</summary>
     public Func<IEnumerable<ICallback>>? Callbacks { get; init; }
@@ -73,11 +81,21 @@ public sealed class TransferBenchmark(TransferBenchOptions options)
 
     TransferBenchRun RunOne(ImageDataset dataset, LabelBudget labels, TransferMethod method, string? folder, string? datasetSpec)
     {
-        var tuner = new FineTuner(Options.For(labels, method));
-        if (Callbacks is not null) tuner.Callbacks.AddRange(Callbacks());
+        var options = Options.For(labels, method);
         var relative = folder is null ? null : TransferBenchFiles.RunFolder(labels, method);
         var runFolder = relative is null ? null : new RunFolder(Path.Combine(folder!, relative));
-        var result = tuner.Run(dataset, runFolder, datasetSpec);
+        bool resumed = ContinueUnfinished && runFolder is not null && HasCheckpointOf(runFolder, options);
+        FineTuneResult result;
+        if (resumed)
+        {
+            result = FineTuner.Resume(runFolder!, Callbacks?.Invoke(), dataset);
+        }
+        else
+        {
+            var tuner = new FineTuner(options);
+            if (Callbacks is not null) tuner.Callbacks.AddRange(Callbacks());
+            result = tuner.Run(dataset, runFolder, datasetSpec);
+        }
         using (result.Model)
         {
             return new TransferBenchRun
@@ -87,7 +105,8 @@ public sealed class TransferBenchmark(TransferBenchOptions options)
                 // RequireTestSplit guarantees the fine-tuner evaluated the test split.
                 TestAccuracy = result.TestAccuracy ?? throw new InvalidOperationException("the fine-tuner reported no test accuracy"),
                 BestValAccuracy = result.BestValidationAccuracy,
-                Seconds = Math.Round(result.Seconds, 2),
+                Seconds = Math.Round(result.TotalSeconds, 2),
+                Resumed = resumed,
                 TrainCount = result.TrainCount,
                 ValCount = result.ValidationCount,
                 EpochsRun = result.History.Count,
@@ -96,5 +115,13 @@ public sealed class TransferBenchmark(TransferBenchOptions options)
                 Finished = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             };
         }
+    }
+
+    /// <summary>True when <paramref name="run"/> holds a checkpoint of a run with exactly <paramref name="options"/>.</summary>
+    static bool HasCheckpointOf(RunFolder run, FineTuneOptions options)
+    {
+        if (!File.Exists(run.CheckpointInfoPath) || !File.Exists(run.ConfigPath)) return false;
+        var recorded = RunFolder.ReadJson<RunConfig>(run.ConfigPath).Options;
+        return System.Text.Json.JsonSerializer.Serialize(recorded, RunFolder.Json) == System.Text.Json.JsonSerializer.Serialize(options, RunFolder.Json);
     }
 }
