@@ -102,7 +102,7 @@ public static class CliApp
             .WithDescription("Learning-rate range test (Smith; fastai's lr_find) of the fine-tune the same options would run: trains --steps "
                 + "mini-batches with the head rate growing exponentially from --min-lr to --max-lr (backbone groups keep "
                 + "--backbone-lr-factor of it), stops when the smoothed loss (EMA 0.98, bias-corrected) exceeds 4x its minimum or is "
-                + "not finite, and suggests the rate where the smoothed loss falls fastest (also reported: minimum-loss rate / 10). "
+                + "not finite, and suggests the rate 2/3 along the longest fall of the smoothed loss (also reported: minimum-loss rate / 10). "
                 + "--freeze auto or gradual: tests the phase that trains the whole backbone, starting from the head that the probe "
                 + "(cached features, trained at --lr) gives it, as finetune would; until:STAGE, none: as given; all: the head on cached "
                 + "features. Pass the suggestion to finetune as --lr. Writes lr-find.png and lr-find.json into --out; keeps no model.")

@@ -89,7 +89,7 @@ public sealed class LrFindCommand : Command<LrFindCommand.Settings>
             return;
         }
         var rate = LrFindPlot.Rate(result.SuggestedLr);
-        var rule = result.SuggestionRule == "steepest" ? "steepest descent of the smoothed loss" : "the loss never fell: minimum-loss rate / 10";
+        var rule = result.SuggestionRule == "valley" ? "2/3 along the longest fall of the smoothed loss" : "the loss never fell: minimum-loss rate / 10";
         if (result.StopReason is { } reason)
             Console.Out.WriteLine($"Stopped after {result.Lrs.Count} of {result.Range.Steps} steps: {reason}.");
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -82,13 +82,17 @@ public class LearningRateFinderTests
     }
 
     [Fact]
-    public void The_suggestion_is_the_steepest_fall_before_the_minimum_else_the_minimum_rate_over_10()
+    public void The_suggestion_is_two_thirds_along_the_longest_fall_else_the_minimum_rate_over_10()
     {
         double[] lrs = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1];
-        // Falls by 0.1, 0.5, 0.2, then rises: the steepest fall starts at 1e-4.
-        Assert.Equal((1e-4, "steepest", 3), LrFindResult.Suggest(lrs, [2.0, 1.9, 1.4, 1.2, 1.5, 3.0], skip: 0));
-        // Skipping the first two steps leaves the fall from 1e-3.
-        Assert.Equal((1e-3, "steepest", 3), LrFindResult.Suggest(lrs, [2.0, 1.9, 1.4, 1.2, 1.5, 3.0], skip: 2));
+        // Falls from 1e-5 to 1e-2, then rises: 2/3 of the way along indices 0..3 is 1e-3.
+        Assert.Equal((1e-3, "valley", 3), LrFindResult.Suggest(lrs, [2.0, 1.9, 1.4, 1.2, 1.5, 3.0], skip: 0));
+        // Skipping the first two steps leaves the fall from 1e-3 to 1e-2.
+        Assert.Equal((1e-2, "valley", 3), LrFindResult.Suggest(lrs, [2.0, 1.9, 1.4, 1.2, 1.5, 3.0], skip: 2));
+        // The steepest single drop is the noise at the start (1.20 → 1.10); the valley runs 1.20, 1.15, ..., 1.05
+        // (indices 0..8, skipping the noisy 1.10), and 2/3 along it is index 5.
+        double[] many = [.. Enumerable.Range(0, 10).Select(i => Math.Pow(10, -7 + 0.6 * i))];
+        Assert.Equal((many[5], "valley", 8), LrFindResult.Suggest(many, [1.20, 1.10, 1.15, 1.14, 1.13, 1.12, 1.11, 1.10, 1.05, 2.0], skip: 0));
         // Never falls: the minimum is the first rate, and its tenth is clamped into the range.
         Assert.Equal((1e-5, "min_loss_div10", 0), LrFindResult.Suggest(lrs, [1.0, 1.1, 1.2, 1.5, 2.0, 3.0], skip: 0));
     }
