@@ -176,7 +176,7 @@ internal static class OnnxWeightsFile
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            var generator = new Generator(seed: 20261126);
+            using var generator = new Generator(seed: 20261126);
             var image = randn([1, 3, height, width], generator: generator);
             var expected = file.ForwardTo(image, featuresName);
             if (expected.dim() > 2) expected = expected.flatten(2).mean([2]);
