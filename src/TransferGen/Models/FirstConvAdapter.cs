@@ -21,8 +21,10 @@ public static class FirstConvAdapter
         if (conv.groups != 1) throw new InvalidOperationException($"'{convName}' is a grouped convolution; only plain ones can be adapted");
         using (no_grad())
         {
-            var summed = weight.sum(1, keepdim: true).detach();
-            conv.weight = new TorchSharp.Modules.Parameter(summed, requires_grad: weight.requires_grad);
+            using var summed = weight.sum(1, keepdim: true);
+            // The new parameter takes over the detached handle; the old weight belongs to nothing once replaced.
+            conv.weight = new TorchSharp.Modules.Parameter(summed.detach(), requires_grad: weight.requires_grad);
+            weight.Dispose();
         }
         SetInChannels(conv, 1);
     }
