@@ -91,7 +91,7 @@ public sealed class FineTuneCommand : TrainCommand<FineTuneCommand.Settings>
         var options = settings.ToFineTuneOptions();
         options.Validate();
         BackboneRegistry.Get(options.Backbone);
-        return new FineTuner(options);
+        return new FineTuner(options) { Warn = CliConsole.Warn };
     }
 
     /// <inheritdoc />

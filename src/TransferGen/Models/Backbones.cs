@@ -26,7 +26,15 @@ public static class Backbones
     /// Builds <paramref name="spec"/>'s backbone with weights from <paramref name="choice"/>
     /// (<paramref name="weightsPath"/> for <see cref="WeightsChoice.File"/>).
     /// </summary>
-    public static Module<Tensor, Tensor> Create(BackboneSpec spec, WeightsChoice choice, string? weightsPath = null)
+    /// <param name="spec">The registry entry.</param>
+    /// <param name="choice">Where the weights come from.</param>
+    /// <param name="weightsPath">The weights file, for <see cref="WeightsChoice.File"/>.</param>
+    /// <param name="foldedBatchNorms">
+    /// Told, after a weights file loads, how many BatchNorm layers it had folded into convolutions (see
+    /// <see cref="WeightsFile.Load"/>).
+    /// </param>
+    public static Module<Tensor, Tensor> Create(BackboneSpec spec, WeightsChoice choice, string? weightsPath = null,
+        Action<int>? foldedBatchNorms = null)
     {
         switch (choice)
         {
@@ -39,7 +47,8 @@ public static class Backbones
                 var backbone = spec.CreateArchitecture();
                 try
                 {
-                    WeightsFile.Load(backbone, weightsPath ?? throw new ArgumentNullException(nameof(weightsPath)), spec);
+                    int folded = WeightsFile.Load(backbone, weightsPath ?? throw new ArgumentNullException(nameof(weightsPath)), spec);
+                    foldedBatchNorms?.Invoke(folded);
                 }
                 catch
                 {
@@ -53,11 +62,12 @@ public static class Backbones
     /// <summary>
     /// Builds the backbone for <paramref name="inputChannels"/>-channel images (<see cref="ChannelsFor"/>): with
     /// <see cref="GrayscaleMode.Adapt"/> and one channel the first convolution is adapted to gray.
+    /// <paramref name="foldedBatchNorms"/> is as for <see cref="Create"/>.
     /// </summary>
     public static Module<Tensor, Tensor> CreateFor(BackboneSpec spec, WeightsChoice choice, string? weightsPath, int inputChannels,
-        GrayscaleMode gray)
+        GrayscaleMode gray, Action<int>? foldedBatchNorms = null)
     {
-        var backbone = Create(spec, choice, weightsPath);
+        var backbone = Create(spec, choice, weightsPath, foldedBatchNorms);
         if (inputChannels == 1 && gray == GrayscaleMode.Adapt) FirstConvAdapter.ToSingleChannel(backbone, spec.FirstConv);
         return backbone;
     }
@@ -65,11 +75,11 @@ public static class Backbones
     /// <summary>
     /// Builds the classifier for <paramref name="classCount"/> classes and <paramref name="inputChannels"/>-channel
     /// images (<see cref="ChannelsFor"/>): with <see cref="GrayscaleMode.Adapt"/> and one channel the first
-    /// convolution is adapted to gray.
+    /// convolution is adapted to gray. <paramref name="foldedBatchNorms"/> is as for <see cref="Create"/>.
     /// </summary>
     public static Classifier CreateClassifier(BackboneSpec spec, WeightsChoice choice, string? weightsPath, int classCount,
-        int inputChannels, GrayscaleMode gray, double dropout = 0) =>
-        new(CreateFor(spec, choice, weightsPath, inputChannels, gray), spec.FeatureDim, classCount, dropout);
+        int inputChannels, GrayscaleMode gray, double dropout = 0, Action<int>? foldedBatchNorms = null) =>
+        new(CreateFor(spec, choice, weightsPath, inputChannels, gray, foldedBatchNorms), spec.FeatureDim, classCount, dropout);
 
     /// <summary>
     /// The channels of <paramref name="dataChannels"/>-channel images once prepared for <paramref name="spec"/>:

@@ -17,15 +17,15 @@ namespace TransferGen.Models;
 public static class WeightsFile
 {
     /// <summary>Loads <paramref name="path"/> into <paramref name="backbone"/> (built by <paramref name="spec"/>).</summary>
-    public static void Load(Module<Tensor, Tensor> backbone, string path, BackboneSpec spec)
+    /// <returns>
+    /// How many BatchNorm layers the file had folded into convolutions (an ONNX export in eval mode); they are loaded
+    /// as identities that reproduce the file only while their running statistics are kept. 0 for state dicts.
+    /// </returns>
+    public static int Load(Module<Tensor, Tensor> backbone, string path, BackboneSpec spec)
     {
         if (!File.Exists(path)) throw new InputException($"{path}: no such weights file.");
         var extension = Path.GetExtension(path).ToLowerInvariant();
-        if (extension == ".onnx")
-        {
-            OnnxWeightsFile.Load(backbone, path, spec);
-            return;
-        }
+        if (extension == ".onnx") return OnnxWeightsFile.Load(backbone, path, spec);
         if (extension is not (".pt" or ".pth" or ".safetensors"))
             throw new InputException($"{path}: weights must be a PyTorch state dict (.pt, .pth), a .safetensors file or an ONNX export (.onnx).");
 
@@ -54,6 +54,7 @@ public static class WeightsFile
         {
             if (pickled is not null) foreach (var t in pickled.Values) t.Dispose();
         }
+        return 0;
     }
 
     /// <summary>Throws for the first key that is missing, unexpected or of the wrong shape.</summary>

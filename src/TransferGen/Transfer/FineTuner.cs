@@ -32,6 +32,12 @@ public sealed class FineTuner(FineTuneOptions options)
     /// <summary>Extra callbacks (progress display, ...), run alongside the fine-tune's own.</summary>
     public List<ICallback> Callbacks { get; } = [];
 
+    /// <summary>
+    /// Told about choices that work but probably not as the user meant (one sentence each); the CLI prints them as
+    /// warnings. Null: not reported.
+    /// </summary>
+    public Action<string>? Warn { get; init; }
+
     /// <summary>What config.json calls the run: "finetune", or "pretrain" for <see cref="Pretraining"/>.</summary>
     public string RunKind { get; init; } = "finetune";
 
@@ -202,7 +208,16 @@ public sealed class FineTuner(FineTuneOptions options)
             : throw new InputException($"Backbone '{spec.Name}' has no built-in weights; give --weights FILE or --from-scratch.");
         var seen = Backbones.ChannelsFor(spec, channels);
         var preprocessing = Backbones.EffectivePreprocessing(spec, seen, Options.Gray);
-        var model = Backbones.CreateClassifier(spec, weights, Options.WeightsFile, dataset.Classes.Count, seen, Options.Gray, Options.Dropout);
+        var model = Backbones.CreateClassifier(spec, weights, Options.WeightsFile, dataset.Classes.Count, seen, Options.Gray, Options.Dropout,
+            foldedBatchNorms: folded =>
+            {
+                // A folded BatchNorm is loaded as an identity over the file's statistics; batch statistics would
+                // renormalise every channel the pretrained network had scaled, so the start is no longer the file's network.
+                if (folded > 0 && !Options.KeepBatchNormStatistics)
+                    Warn?.Invoke($"{Options.WeightsFile} had {folded} BatchNorm layer(s) folded into its convolutions (an ONNX export in eval mode); " +
+                                 "with --train-bn-stats they normalise with batch statistics and no longer compute what the file does. " +
+                                 "Keep the default (running statistics kept), or give the weights as a .pt/.safetensors state dict.");
+            });
         model.to(device);
         return new Setup(spec, device, train, validation, validationSource, weights, preprocessing, channels, model);
     }

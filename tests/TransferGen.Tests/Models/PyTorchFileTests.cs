@@ -2,6 +2,7 @@ using System.Text.Json;
 using TransferGen.Models;
 using TransferGen.Tests.Data;
 using TransferGen.Tests.Transfer;
+using TransferGen.Transfer;
 using static TorchSharp.torch;
 
 namespace TransferGen.Tests.Models;
@@ -44,11 +45,25 @@ public class PyTorchFileTests
     public void An_onnx_export_with_folded_batchnorm_gives_pytorchs_features() => AssertGivesPyTorchFeatures("tiny.onnx");
 
     [Fact]
+    public void Batch_statistics_on_a_folded_onnx_file_are_warned_about_and_nothing_else()
+    {
+        var warnings = new List<string>();
+        foreach (var (file, keep) in new[] { ("tiny.onnx", true), ("tiny.pt", false), ("tiny.onnx", false) })
+        {
+            var options = TinyOptions.For("none", seed: 5) with { WeightsFile = Fixture(file), KeepBatchNormStatistics = keep, Epochs = 1 };
+            using var model = new FineTuner(options) { Warn = warnings.Add }.Run(StripeData.Dataset(trainPerClass: 8, withTest: false)).Model;
+        }
+        var warning = Assert.Single(warnings);
+        Assert.Contains("tiny.onnx had 3 BatchNorm layer(s) folded", warning);
+        Assert.Contains("--train-bn-stats", warning);
+    }
+
+    [Fact]
     public void A_folded_batchnorm_becomes_an_identity_that_keeps_the_folded_bias()
     {
         var spec = TinyBackbone.Register();
         using var backbone = spec.CreateArchitecture();
-        WeightsFile.Load(backbone, Fixture("tiny.onnx"), spec);
+        Assert.Equal(3, WeightsFile.Load(backbone, Fixture("tiny.onnx"), spec));
         var state = backbone.state_dict();
         foreach (var bn in new[] { "bn1", "layer1.1", "layer2.1" })
         {
