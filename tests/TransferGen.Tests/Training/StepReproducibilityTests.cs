@@ -1,5 +1,6 @@
 using TransferGen.Data.Transforms;
 using TransferGen.Models;
+using TransferGen.Tests.Transfer;
 using static TorchSharp.torch;
 
 namespace TransferGen.Tests.Training;
@@ -9,6 +10,7 @@ namespace TransferGen.Tests.Training;
 /// batch loader's workers do (rotations through grid_sample) and as parallel tests do: LibTorch's intra-op threads
 /// must not make a reduction's order depend on timing. Rules that out as the source of run-to-run differences.
 /// </summary>
+[Collection(nameof(SerialTorchTests))]   // tests that change LibTorch's thread count (throughput) would change the bits
 public class StepReproducibilityTests
 {
     [Fact]
