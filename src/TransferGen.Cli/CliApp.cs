@@ -1,7 +1,9 @@
+using System.Runtime.InteropServices;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using TransferGen.Cli.Commands;
 using TransferGen.Cli.Commands.Gan;
+using TransferGen.Training;
 
 namespace TransferGen.Cli;
 
@@ -14,10 +16,20 @@ public static class CliApp
     /// <summary>Exit code for an internal error or an environment that cannot run TransferGen.</summary>
     public const int InternalError = 1;
 
+    /// <summary>Exit code of a run stopped by Ctrl-C (SIGINT) or SIGTERM: 128 + SIGINT, as shells report it.</summary>
+    public const int Interrupted = 130;
+
+    // Commands that stop cleanly after the current batch (writing a checkpoint where they have a run folder). Any other
+    // command is ended by the first Ctrl-C at once, as usual.
+    static readonly string[][] StopAfterBatch = [["finetune"], ["pretrain"], ["lr-find"], ["gan", "train"], ["bench", "transfer"]];
+
     /// <summary>Runs the tool with the given arguments and returns its exit code.</summary>
     public static int Run(string[] args)
     {
         var verbose = args.Contains("--verbose");
+        using var stop = new CancellationTokenSource();
+        using var sigint = OnSignal(PosixSignal.SIGINT, args, stop);
+        using var sigterm = OnSignal(PosixSignal.SIGTERM, args, stop);
         var app = new CommandApp();
         app.Configure(config =>
         {
@@ -28,13 +40,28 @@ public static class CliApp
         });
         try
         {
-            return app.Run(args);
+            return app.Run(args, stop.Token);
         }
         catch (Exception e)
         {
             return Report(e, verbose);
         }
     }
+
+    /// <summary>
+    /// The first SIGINT/SIGTERM during a command that can stop after a batch cancels <paramref name="stop"/> (the
+    /// process keeps running until the command returns); a second one, or one during any other command, ends the
+    /// process as usual.
+    /// </summary>
+    static PosixSignalRegistration OnSignal(PosixSignal signal, string[] args, CancellationTokenSource stop) =>
+        PosixSignalRegistration.Create(signal, context =>
+        {
+            if (stop.IsCancellationRequested || !StopAfterBatch.Any(path => args.Take(path.Length).SequenceEqual(path))) return;
+            context.Cancel = true;
+            stop.Cancel();
+            Console.Error.WriteLine();
+            Console.Error.WriteLine("Stopping after the current batch (press Ctrl-C again to quit at once).");
+        });
 
     /// <summary>Registers every command; shared with the in-process tests.</summary>
     public static void Configure(IConfigurator config)
@@ -120,7 +147,7 @@ public static class CliApp
     public static int Report(Exception e, bool verbose)
     {
         var (message, code) = Classify(e);
-        Console.Error.WriteLine($"error: {message}");
+        Console.Error.WriteLine(code == Interrupted ? $"interrupted: {message}." : $"error: {message}");
         if (verbose) Console.Error.WriteLine(e.ToString());
         else if (code == InternalError) Console.Error.WriteLine("(run again with --verbose to see the stack trace)");
         return code;
@@ -131,6 +158,9 @@ public static class CliApp
     {
         for (var inner = e; inner != null; inner = inner.InnerException)
         {
+            if (inner is TrainingCancelledException stopped) return (stopped.Message, Interrupted);
+            if (inner is OperationCanceledException) return ("stopped before training began; nothing was saved", Interrupted);
+            if (inner is InvalidOptionException option) return (option.Render(OptionFlags.Flag), BadInput);
             if (inner is InputException input) return (input.Message, BadInput);
             if (inner is CommandParseException or CommandRuntimeException) return (inner.Message, BadInput);
         }

@@ -52,7 +52,7 @@ public sealed class TrainingProgress : ICallback
     {
         var m = context.EpochMetrics;
         // A fine-tune names its phase, so a gradual unfreeze shows which stages are training.
-        var phase = context.Items.TryGetValue(Transfer.FineTuner.PhaseItem, out var name) ? $" [{name}]" : "";
+        var phase = context.Phase is { } current ? $" [{current.Name}]" : "";
         var line = Invariant($"epoch {context.Epoch + 1}/{context.Epochs}{phase}  train loss {m.GetValueOrDefault("train_loss"):F4} acc {m.GetValueOrDefault("train_accuracy"):P1}");
         if (m.TryGetValue("train_source_loss", out var source)) line += Invariant($"  source loss {source:F4} acc {m.GetValueOrDefault("train_source_accuracy"):P1}");
         if (m.TryGetValue("val_accuracy", out var val)) line += Invariant($"  val loss {m.GetValueOrDefault("val_loss"):F4} acc {val:P1}");

@@ -138,7 +138,7 @@ public sealed class BenchTransferCommand : Command<BenchTransferCommand.Settings
             Callbacks = () => [new TrainingProgress()],
             ContinueUnfinished = settings.Resume,
         };
-        report = benchmark.Run(dataset, report, folder, settings.Data);
+        report = benchmark.Run(dataset, report, folder, settings.Data, cancellationToken);
 
         if (settings.Json) Console.Out.WriteLine(TransferBenchFiles.Serialize(report));
         else TransferBenchTable.Print(report, folder);

@@ -56,7 +56,7 @@ public sealed class LrFindCommand : Command<LrFindCommand.Settings>
         LrFindResult result;
         try
         {
-            result = finder.Run(dataset);
+            result = finder.Run(dataset, cancellationToken);
         }
         finally
         {

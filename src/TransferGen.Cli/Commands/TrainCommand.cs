@@ -31,7 +31,7 @@ public abstract class TrainCommand<TSettings> : Command<TSettings> where TSettin
             var run = RunFolder.Existing(resume);
             runPath = run.Path;
             CliConsole.Status($"Resuming {run.Path}.", settings.Json);
-            result = FineTuner.Resume(run, [progress]);
+            result = FineTuner.Resume(run, [progress], cancellationToken: cancellationToken);
         }
         else
         {
@@ -42,7 +42,7 @@ public abstract class TrainCommand<TSettings> : Command<TSettings> where TSettin
             var dataset = DatasetResolver.Load(settings.Data, settings.ToOptions());
             var source = LoadSource(settings);
             runPath = Path.GetFullPath(settings.Out);
-            result = tuner.Run(dataset, new RunFolder(settings.Out), settings.Data, settings.Strict, source);
+            result = tuner.Run(dataset, new RunFolder(settings.Out), settings.Data, settings.Strict, source, cancellationToken);
         }
         using (result.Model)
             Report(result, runPath, settings.Json);

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TransferGen.Models.Gan;
+using TransferGen.Training;
 using static TorchSharp.torch;
 
 namespace TransferGen.Generation;
@@ -35,9 +36,12 @@ public static class GanStep
     /// with the same labels, so the fake batch has the data's class mix and matching size.</param>
     /// <param name="options">Loss kind and weights.</param>
     /// <param name="generator">Random source for z (and the penalty's α); the global one when null.</param>
+    /// <param name="minimizer">Carries out each update (zero_grad, backward, step): the training loop's context, which
+    /// fires the step events around it; <see cref="ILossMinimizer.Plain"/> when null.</param>
     public static GanStepResult Run(IGenerator g, IDiscriminator d, optim.Optimizer optG, optim.Optimizer optD,
-        Tensor real, Tensor? labels, GanStepOptions options, Generator? generator = null)
+        Tensor real, Tensor? labels, GanStepOptions options, Generator? generator = null, ILossMinimizer? minimizer = null)
     {
+        minimizer ??= ILossMinimizer.Plain;
         var conditional = g.ClassCount is not null || d.NeedsLabels || d.ClassCount is not null;
         if (conditional && labels is null)
             throw new ArgumentException("a conditional GAN step needs the real batch's labels", nameof(labels));
@@ -51,7 +55,6 @@ public static class GanStep
         var fake = g.Generate(z, g.ClassCount is null ? null : fakeLabels);                                               // [B, C, H, W]
 
         // (1) Update D: minimize the discriminator loss on real vs fake (fake detached: no gradient into G).
-        optD.zero_grad();
         var (realLogit, realClass) = d.Forward(real, labels);
         var (fakeLogit, fakeClass) = d.Forward(fake.detach(), fakeLabels);
         var dLoss = GanLoss.Discriminator(options.Loss, realLogit, fakeLogit);
@@ -60,17 +63,14 @@ public static class GanStep
         if (realClass is not null && fakeClass is not null)
             dLoss = dLoss + options.AuxiliaryWeight * (GanLoss.AuxiliaryClassification(realClass, labels!)
                                                       + GanLoss.AuxiliaryClassification(fakeClass, fakeLabels!));
-        dLoss.backward();
-        optD.step();
+        minimizer.Minimize(dLoss, optD);
 
-        // (2) Update G: fool the updated D. D's parameters get gradients too; optD.zero_grad() clears them next step.
-        optG.zero_grad();
+        // (2) Update G: fool the updated D. D's parameters get gradients too; D's next update zeroes them first.
         var (fakeLogitForG, fakeClassForG) = d.Forward(fake, fakeLabels);
         var gLoss = GanLoss.Generator(options.Loss, fakeLogitForG);
         if (fakeClassForG is not null)
             gLoss = gLoss + options.AuxiliaryWeight * GanLoss.AuxiliaryClassification(fakeClassForG, fakeLabels!);
-        gLoss.backward();
-        optG.step();
+        minimizer.Minimize(gLoss, optG);
 
         return new GanStepResult(
             dLoss.item<float>(), gLoss.item<float>(),

@@ -42,11 +42,11 @@ public sealed record GanStepOptions
     /// <summary>Throws <see cref="InputException"/> naming the first option out of range.</summary>
     public void Validate()
     {
-        if (!(GradientPenaltyWeight >= 0)) throw new InputException($"The gradient-penalty weight must be ≥ 0 (got {GradientPenaltyWeight}).");
-        if (!(AuxiliaryWeight >= 0)) throw new InputException($"The auxiliary-classifier weight must be ≥ 0 (got {AuxiliaryWeight}).");
-        if (!(GeneratorLearningRate > 0)) throw new InputException($"The generator learning rate must be > 0 (got {GeneratorLearningRate}).");
-        if (!(DiscriminatorLearningRate > 0)) throw new InputException($"The discriminator learning rate must be > 0 (got {DiscriminatorLearningRate}).");
-        if (!(Beta1 >= 0 && Beta1 < 1)) throw new InputException($"Adam β1 must be in [0, 1) (got {Beta1}).");
-        if (!(Beta2 >= 0 && Beta2 < 1)) throw new InputException($"Adam β2 must be in [0, 1) (got {Beta2}).");
+        if (!(GradientPenaltyWeight >= 0)) throw new InvalidOptionException($"{{0}} must be ≥ 0 (got {GradientPenaltyWeight}).", "GanStepOptions.GradientPenaltyWeight");
+        if (!(AuxiliaryWeight >= 0)) throw new InvalidOptionException($"{{0}} must be ≥ 0 (got {AuxiliaryWeight}).", "GanStepOptions.AuxiliaryWeight");
+        if (!(GeneratorLearningRate > 0)) throw new InvalidOptionException($"{{0}} must be > 0 (got {GeneratorLearningRate}).", "GanStepOptions.GeneratorLearningRate");
+        if (!(DiscriminatorLearningRate > 0)) throw new InvalidOptionException($"{{0}} must be > 0 (got {DiscriminatorLearningRate}).", "GanStepOptions.DiscriminatorLearningRate");
+        if (!(Beta1 >= 0 && Beta1 < 1)) throw new InvalidOptionException($"{{0}} (Adam β1) must be in [0, 1) (got {Beta1}).", "GanStepOptions.Beta1");
+        if (!(Beta2 >= 0 && Beta2 < 1)) throw new InvalidOptionException($"{{0}} (Adam β2) must be in [0, 1) (got {Beta2}).", "GanStepOptions.Beta2");
     }
 }

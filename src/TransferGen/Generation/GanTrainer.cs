@@ -1,8 +1,5 @@
 using TorchSharp;
-using System.Diagnostics;
-using System.Text.Json;
 using TransferGen.Data;
-using TransferGen.IO;
 using TransferGen.Models.Gan;
 using TransferGen.Training;
 using TransferGen.Training.Callbacks;
@@ -10,111 +7,194 @@ using static TorchSharp.torch;
 
 namespace TransferGen.Generation;
 
-/// <summary>How a GAN run ended.</summary>
+/// <summary>How a GAN run ended. Disposing it frees <see cref="Generator"/>.</summary>
 /// <param name="Context">The loop's final state (history, steps, stop reason).</param>
+/// <param name="Generator">The trained EMA generator, in eval mode: the caller's to dispose.</param>
+/// <param name="Info">What the generator is (architecture, shape, classes).</param>
 /// <param name="TrainImages">Images trained on.</param>
 /// <param name="StepsPerEpoch">Steps per epoch.</param>
 /// <param name="ResumedFromEpoch">Epochs already done when the run started (0 for a fresh run).</param>
-public sealed record GanTrainingResult(TrainingContext Context, int TrainImages, int StepsPerEpoch, int ResumedFromEpoch)
+public sealed record GanTrainingResult(GanTrainingContext Context, GanGenerator Generator, GanModelInfo Info, int TrainImages,
+    int StepsPerEpoch, int ResumedFromEpoch) : IDisposable
 {
     /// <summary>True when a divergence detector stopped the run.</summary>
     public bool Diverged => Context.StopIsFailure;
+
+    /// <inheritdoc />
+    public void Dispose() => Generator.Dispose();
 }
 
 /// <summary>
-/// Trains a GAN with <see cref="TrainingLoop{TBatch}"/>: each step is <see cref="GanStep.Run"/> followed by an EMA
-/// update; the run folder gets config.json, metrics, sample grids, TensorBoard scalars, a checkpoint and the model
-/// files at every epoch end.
+/// Trains a GAN with the one <see cref="TrainingLoop{TBatch}"/>: each step is <see cref="GanStep.Run"/> (D update, then
+/// G update, each through the loop's step events) followed by an EMA update. A run folder gets config.json (kind
+/// "gan"), metrics, sample grids, curves, TensorBoard scalars, model.pt (the EMA generator) and checkpoint.pt at every
+/// epoch end (and on a cancel), in the format every kind of run shares.
 /// </summary>
 public static class GanTrainer
 {
     // Streams derived from the one user seed, so weights, latents and the sample grid never share random numbers.
     const long LatentStream = 0x4C41_5445, GridStream = 0x4752_4944;
 
-    /// <summary>
-    /// Trains a fresh run in <paramref name="run"/>, or continues it when <paramref name="resume"/> (weights, optimizer
-    /// states, latent RNG, step counter and history come from RUN/checkpoint.bin; <paramref name="config"/> should be
-    /// the checkpoint's, with more epochs if wanted).
-    /// </summary>
-    /// <param name="config">The run's options.</param>
-    /// <param name="run">The run folder (created if needed).</param>
-    /// <param name="resume">Continue from the run's checkpoint.</param>
-    /// <param name="extraCallbacks">More callbacks, e.g. a progress display.</param>
-    public static GanTrainingResult Train(GanTrainingConfig config, string run, bool resume, IEnumerable<ICallback>? extraCallbacks = null)
+    /// <summary>Trains on the dataset <paramref name="config"/> names (<see cref="GanTrainingConfig.Data"/>) into <paramref name="run"/>.</summary>
+    public static GanTrainingResult Train(GanTrainingConfig config, string run, IEnumerable<ICallback>? callbacks = null,
+        CancellationToken cancellationToken = default)
     {
-        config.Validate();
+        config.Validate(requireData: true);
+        return Run(GanTrainingData.Load(config), config, new RunFolder(run), resume: null, callbacks, cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains a GAN on <paramref name="dataset"/> (its train split, or its first), in memory or, given
+    /// <paramref name="run"/>, into that run folder.
+    /// </summary>
+    /// <param name="dataset">The images (and, for a conditional architecture, their labels).</param>
+    /// <param name="config">The options.</param>
+    /// <param name="run">The run folder to write; null keeps everything in memory.</param>
+    /// <param name="callbacks">More callbacks, e.g. a progress display.</param>
+    /// <param name="cancellationToken">Stops after the current step (a run folder then holds a checkpoint
+    /// <see cref="Resume"/> continues) with a <see cref="TrainingCancelledException"/>.</param>
+    public static GanTrainingResult Train(ImageDataset dataset, GanTrainingConfig config, RunFolder? run = null,
+        IEnumerable<ICallback>? callbacks = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        config.Validate(requireData: false);
+        return Run(GanTrainingData.From(dataset, config), config, run, resume: null, callbacks, cancellationToken);
+    }
+
+    /// <summary>
+    /// Continues the GAN run in <paramref name="run"/> from its checkpoint, with the options of its config.json (and its
+    /// dataset, reloaded from the recorded spec unless <paramref name="dataset"/> is given).
+    /// </summary>
+    /// <param name="run">The run folder.</param>
+    /// <param name="epochs">A new total number of epochs (more than the checkpoint has); null keeps the config's.</param>
+    /// <param name="device">Train on this device instead of the recorded one; null keeps it.</param>
+    /// <param name="callbacks">More callbacks.</param>
+    /// <param name="dataset">The data, when the run was trained on a dataset built in code.</param>
+    /// <param name="cancellationToken">As for <see cref="Train(ImageDataset, GanTrainingConfig, RunFolder?, IEnumerable{ICallback}?, CancellationToken)"/>.</param>
+    public static GanTrainingResult Resume(RunFolder run, int? epochs = null, string? device = null, IEnumerable<ICallback>? callbacks = null,
+        ImageDataset? dataset = null, CancellationToken cancellationToken = default)
+    {
+        var saved = GanRunConfig.Read(run);
+        var checkpoint = Checkpoint.In(run)
+                         ?? throw new InputException($"{run.Path}: no checkpoint to resume from (the run finished no epoch).");
+        var config = saved.Options with { Epochs = epochs ?? saved.Options.Epochs, Device = device ?? saved.Options.Device };
+        var done = checkpoint.State.EpochsCompleted;
+        if (config.Epochs <= done && checkpoint.State.BatchesDone == 0)
+            throw new InvalidOptionException($"{run.Path} has already trained {done} epoch(s); pass a larger {{0}} to continue.", $"{nameof(GanTrainingConfig)}.{nameof(GanTrainingConfig.Epochs)}");
+        config.Validate(requireData: dataset is null);
+        var data = dataset is null ? GanTrainingData.Load(config) : GanTrainingData.From(dataset, config);
+        return Run(data, config, run, checkpoint, callbacks, cancellationToken);
+    }
+
+    static GanTrainingResult Run(GanTrainingData data, GanTrainingConfig config, RunFolder? run, Checkpoint? resume,
+        IEnumerable<ICallback>? extraCallbacks, CancellationToken cancellationToken)
+    {
         if (config.Step.Loss == GanLossKind.WganGp && config.Model.UseDiscriminatorBatchNorm && config.Arch != "mlp")
-            throw new InputException("WGAN-GP needs a discriminator without BatchNorm: add --spectral-norm (which turns BatchNorm off) or use another loss.");
+            throw new InvalidOptionException("WGAN-GP needs a discriminator without BatchNorm: set {0} (which turns BatchNorm off) or use another {1}.",
+                "GanOptions.SpectralNorm", "GanStepOptions.Loss");
         var device = ResolveDevice(config.Device);
-        var data = GanTrainingData.Load(config);
         var conditional = GanFactory.IsConditional(config.Arch);
 
         manual_seed(config.Seed);
         var (g, d) = GanFactory.Create(config.Arch, data.Shape, data.Classes.Count, config.Model);
         var emaG = GanFactory.CreateGenerator(config.Arch, data.Shape, data.Classes.Count, config.Model);
-        g.to(device);
-        d.to(device);
-        emaG.to(device);
-        emaG.eval();
-        var ema = new Ema<GanGenerator>(g, emaG, config.EmaDecay);
-        var (optG, optD) = config.Step.CreateOptimizers(g, d);
-        using var latentRng = new Generator((ulong)(config.Seed ^ LatentStream), device);
-        var parts = new GanCheckpoint.Parts(g, d, emaG, optG, optD, latentRng);
-
-        var steps = data.StepsPerEpoch(config);
-        var context = new TrainingContext { Epochs = config.Epochs, BatchesPerEpoch = steps };
-        Directory.CreateDirectory(run);
-        var resumedFrom = 0;
-        if (resume)
+        var info = new GanModelInfo(config.Arch, data.Shape.Channels, data.Shape.Height, data.Classes, conditional, config.Model);
+        var keepEma = false;
+        try
         {
-            IO.AtomicFile.RemoveStale(run);   // half-written files of the killed process
-            var state = GanCheckpoint.Load(GanCheckpoint.PathIn(run), parts);
-            context.Epoch = resumedFrom = state.EpochsCompleted;
-            context.GlobalStep = state.GlobalStep;
-            context.History.AddRange(state.History);
-            RewriteMetricsLines(run, state.History, steps);
-        }
-        config.Save(Path.Combine(run, "config.json"));
+            g.to(device);
+            d.to(device);
+            emaG.to(device);
+            emaG.eval();
+            var ema = new Ema<GanGenerator>(g, emaG, config.EmaDecay);
+            var (optG, optD) = config.Step.CreateOptimizers(g, d);
+            using var disposeOptimizers = new Disposables(optG, optD);
+            using var latentRng = new Generator((ulong)(config.Seed ^ LatentStream), device);
 
-        var info = new GanModelInfo(config.Arch, data.Shape.Channels, data.Shape.Height, data.Classes, conditional, config.Model, resumedFrom);
-        var callbacks = new List<ICallback>
-        {
-            new NonFiniteLossStop(),
-            new EpochTimer(),
-            new GanSampleGridCallback(emaG, run, config.Seed ^ GridStream),
-            new MetricsLog(run),
-            new TensorBoardLog(Path.Combine(run, "tensorboard")),
-            new TrainingCurvesCallback(run),
-            new GanCheckpointCallback(run, config, parts, info),
-        };
-        // WGAN-GP's critic loss is unbounded and often near 0 in healthy runs, so "D won" cannot be read from it.
-        if (config.Step.Loss != GanLossKind.WganGp)
-            callbacks.Add(new DiscriminatorCollapseStop(config.CollapseSteps, config.CollapseThreshold));
-        if (extraCallbacks is not null) callbacks.AddRange(extraCallbacks);
-
-        var loop = new TrainingLoop<Batch>(
-            epoch => config.DryRun ? data.Loader.Epoch(epoch).Take(steps) : data.Loader.Epoch(epoch),
-            (batch, ctx) =>
+            var steps = data.StepsPerEpoch(config);
+            var context = new GanTrainingContext(g, d, emaG, device)
             {
-                var onDevice = device.type == DeviceType.CPU;
-                var real = onDevice ? batch.Images : batch.Images.to(device);
-                var labels = !conditional ? null : onDevice ? batch.Labels : batch.Labels.to(device);
-                var result = GanStep.Run(g, d, optG, optD, real, labels, config.Step, latentRng);
-                ema.Update(EmaDecayAt(config.EmaDecay, ctx.GlobalStep));
-                return new Dictionary<string, double>
+                Epochs = config.Epochs,
+                BatchesPerEpoch = steps,
+                Phase = new TrainingPhase("gan", 0, config.Epochs),
+            };
+            context.SetOptimizer("g", optG);
+            context.SetOptimizer("d", optD);
+            context.AddGenerator("latent", latentRng);
+            var resumedFrom = 0;
+            if (run is not null && resume is not null)
+            {
+                IO.AtomicFile.RemoveStale(run.Path);   // half-written files of the killed process
+                resume.Restore(context);
+                resumedFrom = resume.State.EpochsCompleted;
+            }
+            if (run is not null) WriteConfig(run, config, data, info);
+
+            var callbacks = new List<ICallback> { new NonFiniteLossStop(), new EpochTimer() };
+            // WGAN-GP's critic loss is unbounded and often near 0 in healthy runs, so "D won" cannot be read from it.
+            if (config.Step.Loss != GanLossKind.WganGp)
+                callbacks.Add(new DiscriminatorCollapseStop(config.CollapseSteps, config.CollapseThreshold));
+            if (run is not null)
+            {
+                callbacks.Add(new GanSampleGridCallback(emaG, run.Path, config.Seed ^ GridStream));
+                callbacks.Add(new MetricsLog(run.Path));
+                callbacks.Add(new TensorBoardLog(run.TensorBoardPath));
+                callbacks.Add(new TrainingCurvesCallback(run.Path));
+                callbacks.Add(new ModelWriter(emaG, run.ModelPath));
+                callbacks.Add(new CheckpointWriter(run.Path, GanRunConfig.RunKind));
+            }
+            if (extraCallbacks is not null) callbacks.AddRange(extraCallbacks);
+
+            var task = new DelegateTask<Batch>(
+                (epoch, first) => config.DryRun ? data.Loader.EpochFrom(epoch, first).Take(steps - first) : data.Loader.EpochFrom(epoch, first),
+                (batch, ctx) =>
                 {
-                    ["d_loss"] = result.DLoss,
-                    ["g_loss"] = result.GLoss,
-                    ["d_real"] = result.DReal,
-                    ["d_fake"] = result.DFake,
-                };
-            },
-            validate: null,
-            callbacks);
-        g.train();
-        d.train();
-        loop.Fit(context);
-        return new GanTrainingResult(context, data.Split.Count, steps, resumedFrom);
+                    var onDevice = device.type == DeviceType.CPU;
+                    var real = onDevice ? batch.Images : batch.Images.to(device);
+                    var labels = !conditional ? null : onDevice ? batch.Labels : batch.Labels.to(device);
+                    var result = GanStep.Run(g, d, optG, optD, real, labels, config.Step, latentRng, ctx);
+                    ema.Update(EmaDecayAt(config.EmaDecay, ctx.GlobalStep));
+                    return new Dictionary<string, double>
+                    {
+                        ["d_loss"] = result.DLoss,
+                        ["g_loss"] = result.GLoss,
+                        ["d_real"] = result.DReal,
+                        ["d_fake"] = result.DFake,
+                    };
+                });
+            g.train();
+            d.train();
+            new TrainingLoop<Batch>(task, callbacks).Fit(context, cancellationToken);
+            emaG.eval();
+            keepEma = true;
+            return new GanTrainingResult(context, emaG, info, data.Split.Count, steps, resumedFrom);
+        }
+        finally
+        {
+            g.Dispose();
+            d.Dispose();
+            if (!keepEma) emaG.Dispose();
+        }
+    }
+
+    static void WriteConfig(RunFolder run, GanTrainingConfig config, GanTrainingData data, GanModelInfo info)
+    {
+        run.Create();
+        var previous = File.Exists(run.ConfigPath) && RunFolder.ReadKind(run.Path) == GanRunConfig.RunKind
+            ? RunFolder.ReadJson<GanRunConfig>(run.ConfigPath)
+            : null;
+        RunFolder.WriteJson(run.ConfigPath, new GanRunConfig
+        {
+            Options = config,
+            Dataset = string.IsNullOrWhiteSpace(config.Data) ? null : config.Data,
+            Classes = info.Classes,
+            DataChannels = info.Channels,
+            ImageSize = info.ImageSize,
+            Conditional = info.Conditional,
+            TrainCount = data.Split.Count,
+            Versions = previous?.Versions ?? RunFolder.CurrentVersions(),
+            Created = previous?.Created ?? DateTime.UtcNow.ToString("O"),
+        });
     }
 
     /// <summary>
@@ -134,22 +214,11 @@ public static class GanTrainer
         _ => throw new InputException($"--device must be cpu or cuda (got '{name}')."),
     };
 
-    // A kill between MetricsLog and the checkpoint can leave metrics.jsonl one epoch ahead of the checkpoint; the
-    // resumed run redoes that epoch, so the file is rebuilt from the checkpoint's history.
-    static void RewriteMetricsLines(string run, List<Dictionary<string, double>> history, int stepsPerEpoch)
+    sealed class Disposables(params IDisposable[] items) : IDisposable
     {
-        var lines = history.Select((h, i) => JsonSerializer.Serialize(
-            new Dictionary<string, double>(h) { ["epoch"] = i + 1, ["step"] = (long)(i + 1) * stepsPerEpoch }) + "\n");
-        AtomicFile.WriteAllText(Path.Combine(run, "metrics.jsonl"), string.Concat(lines));
-    }
-
-    /// <summary>Adds the epoch's wall-clock seconds to its figures ("epoch_seconds").</summary>
-    sealed class EpochTimer : ICallback
-    {
-        readonly Stopwatch _clock = new();
-
-        public void BeforeEpoch(TrainingContext context) => _clock.Restart();
-
-        public void AfterValidate(TrainingContext context) => context.EpochMetrics["epoch_seconds"] = _clock.Elapsed.TotalSeconds;
+        public void Dispose()
+        {
+            foreach (var item in items) item.Dispose();
+        }
     }
 }

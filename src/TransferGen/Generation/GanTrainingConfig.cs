@@ -66,22 +66,25 @@ public sealed record GanTrainingConfig
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    /// <summary>Throws <see cref="InputException"/> naming the first option out of range.</summary>
-    public void Validate()
+    /// <summary>Throws <see cref="InvalidOptionException"/> naming the first option out of range.</summary>
+    /// <param name="requireData">Whether <see cref="Data"/> must name a dataset (not when the data is passed in memory).</param>
+    public void Validate(bool requireData = true)
     {
-        if (string.IsNullOrWhiteSpace(Data)) throw new InputException("No dataset given: pass --data.");
-        if (!GanFactory.Architectures.Contains(Arch)) throw new InputException($"Unknown GAN architecture '{Arch}' (choose one of: {string.Join(", ", GanFactory.Architectures)}).");
-        if (ImageSize is < 4) throw new InputException($"--image-size must be at least 4 (got {ImageSize}).");
-        if (Epochs < 1) throw new InputException($"--epochs must be at least 1 (got {Epochs}).");
-        if (LabelsPerClass is < 1) throw new InputException($"--labels-per-class must be at least 1 (got {LabelsPerClass}).");
-        if (MaxImages is < 1) throw new InputException($"--max-images must be at least 1 (got {MaxImages}).");
-        if (BatchSize < 2) throw new InputException($"--batch-size must be at least 2 (BatchNorm needs two images), got {BatchSize}.");
-        if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new InputException($"--ema-decay must be in [0, 1) (got {EmaDecay}).");
-        if (Device is not ("cpu" or "cuda")) throw new InputException($"--device must be cpu or cuda (got '{Device}').");
-        if (CollapseSteps < 1) throw new InputException($"The collapse window must be at least 1 step (got {CollapseSteps}).");
+        if (requireData && string.IsNullOrWhiteSpace(Data)) throw new InvalidOptionException("No dataset given: set {0}.", P(nameof(Data)));
+        if (!GanFactory.Architectures.Contains(Arch)) throw new InvalidOptionException($"Unknown GAN architecture '{Arch}' in {{0}} (choose one of: {string.Join(", ", GanFactory.Architectures)}).", P(nameof(Arch)));
+        if (ImageSize is < 4) throw new InvalidOptionException($"{{0}} must be at least 4 (got {ImageSize}).", P(nameof(ImageSize)));
+        if (Epochs < 1) throw new InvalidOptionException($"{{0}} must be at least 1 (got {Epochs}).", P(nameof(Epochs)));
+        if (LabelsPerClass is < 1) throw new InvalidOptionException($"{{0}} must be at least 1 (got {LabelsPerClass}).", P(nameof(LabelsPerClass)));
+        if (MaxImages is < 1) throw new InvalidOptionException($"{{0}} must be at least 1 (got {MaxImages}).", P(nameof(MaxImages)));
+        if (BatchSize < 2) throw new InvalidOptionException($"{{0}} must be at least 2 (BatchNorm needs two images), got {BatchSize}.", P(nameof(BatchSize)));
+        if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new InvalidOptionException($"{{0}} must be in [0, 1) (got {EmaDecay}).", P(nameof(EmaDecay)));
+        if (Device is not ("cpu" or "cuda")) throw new InvalidOptionException($"{{0}} must be cpu or cuda (got '{Device}').", P(nameof(Device)));
+        if (CollapseSteps < 1) throw new InvalidOptionException($"{{0}} must be at least 1 step (got {CollapseSteps}).", P(nameof(CollapseSteps)));
         Model.Validate();
         Step.Validate();
     }
+
+    static string P(string property) => $"{nameof(GanTrainingConfig)}.{property}";
 
     /// <summary>Writes this config as JSON to <paramref name="path"/> atomically.</summary>
     public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());

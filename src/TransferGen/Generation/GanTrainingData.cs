@@ -50,10 +50,17 @@ public sealed class GanTrainingData
     public static int DefaultImageSize(ImageShape shape) =>
         shape.Height == shape.Width && shape.Height == 64 ? 64 : 32;
 
-    /// <summary>Loads and prepares the data of <paramref name="config"/>.</summary>
+    /// <summary>Loads and prepares the data of <paramref name="config"/> (its <see cref="GanTrainingConfig.Data"/> spec).</summary>
     public static GanTrainingData Load(GanTrainingConfig config)
     {
-        var dataset = DatasetResolver.Load(config.Data, new DatasetOptions { Seed = config.Seed });
+        if (string.IsNullOrWhiteSpace(config.Data)) throw new InvalidOptionException("No dataset given: set {0}.", nameof(GanTrainingConfig.Data));
+        return From(DatasetResolver.Load(config.Data, new DatasetOptions { Seed = config.Seed }), config);
+    }
+
+    /// <summary>Prepares <paramref name="dataset"/> as <paramref name="config"/> says (its train split, or its first).</summary>
+    public static GanTrainingData From(ImageDataset dataset, GanTrainingConfig config)
+    {
+        var name = config.Data is { Length: > 0 } spec ? spec : dataset.Source;
         var split = dataset.HasSplit("train") ? dataset["train"] : dataset.Splits[0];
         if (config.LabelsPerClass is int k) split = Subsampling.PerClass(split, k, config.Seed);
         var max = config.DryRun ? Math.Min(DryRunImages, config.MaxImages ?? DryRunImages) : config.MaxImages;
@@ -67,7 +74,7 @@ public sealed class GanTrainingData
         var size = config.ImageSize ?? DefaultImageSize(split.Shape);
         var shape = new ImageShape(split.Shape.Channels, size, size);
         var batchSize = Math.Min(config.DryRun ? DryRunBatchSize : config.BatchSize, split.Count);
-        if (batchSize < 2) throw new InputException($"{config.Data}: a GAN needs at least 2 training images (got {split.Count}).");
+        if (batchSize < 2) throw new InputException($"{name}: a GAN needs at least 2 training images (got {split.Count}).");
         // [0, 1] → [-1, 1], the range of the generator's tanh.
         var transform = new Compose(new ToFloat(), new Resize(size, size), new Normalize([0.5], [0.5]));
         var loader = new BatchLoader(split, transform, new BatchLoaderOptions

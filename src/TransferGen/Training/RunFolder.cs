@@ -7,9 +7,11 @@ using static TorchSharp.torch.nn;
 namespace TransferGen.Training;
 
 /// <summary>
-/// The files of one training run (<c>--out RUN</c>): config.json (everything needed to reproduce it),
-/// metrics.json/metrics.jsonl, model.pt (the selected weights), checkpoint.pt + checkpoint.json (the last epoch's
-/// full state, for <c>--resume</c>) and tensorboard/. Every file is written atomically.
+/// The files of one run (<c>--out RUN</c>), the same for every kind of run (finetune, pretrain, lr-find, gan):
+/// config.json (its "kind" and everything needed to reproduce it), metrics.json/metrics.jsonl, model.pt (the selected
+/// weights: a classifier's best, a GAN's EMA generator), checkpoint.pt (the full state for <c>--resume</c>, see
+/// <see cref="Checkpoint"/>), curves.png, tensorboard/, and what a kind adds (a GAN's samples/, lr-find's lr-find.json).
+/// Every file is written atomically.
 /// </summary>
 public sealed class RunFolder
 {
@@ -35,11 +37,17 @@ public sealed class RunFolder
     /// <summary>The selected model weights (TorchSharp format).</summary>
     public string ModelPath => Combine("model.pt");
 
-    /// <summary>Model and optimiser state of the last finished epoch.</summary>
-    public string CheckpointPath => Combine("checkpoint.pt");
+    /// <summary>Everything a resume needs (see <see cref="Checkpoint"/>).</summary>
+    public string CheckpointPath => Combine(Checkpoint.FileName);
 
-    /// <summary>Epoch, step, history, best score and RNG state of the last finished epoch.</summary>
-    public string CheckpointInfoPath => Combine("checkpoint.json");
+    /// <summary>The summary of the run's metrics.</summary>
+    public string MetricsPath => Combine("metrics.json");
+
+    /// <summary>One JSON line per finished epoch.</summary>
+    public string MetricsLinesPath => Combine("metrics.jsonl");
+
+    /// <summary>Loss and accuracy curves.</summary>
+    public string CurvesPath => Combine("curves.png");
 
     /// <summary>TensorBoard event files.</summary>
     public string TensorBoardPath => Combine("tensorboard");
@@ -59,6 +67,48 @@ public sealed class RunFolder
         if (!File.Exists(run.ConfigPath)) throw new InputException($"{path}: not a run folder (it has no config.json).");
         return run;
     }
+
+    /// <summary>
+    /// The "kind" recorded in the config.json of the run folder at <paramref name="path"/> ("finetune", "pretrain",
+    /// "lr-find", "gan"); null when the folder has no config.json or it names no kind (a run of an older TransferGen).
+    /// An <see cref="InputException"/> when the file is not JSON.
+    /// </summary>
+    public static string? ReadKind(string path)
+    {
+        var config = System.IO.Path.Combine(path, "config.json");
+        if (!File.Exists(config)) return null;
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))?["kind"]?.GetValue<string>();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new InputException($"{config}: not a valid run file ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>
+    /// The run folder at <paramref name="path"/> if its config.json says it is one of <paramref name="kinds"/>; else an
+    /// <see cref="InputException"/> saying what it is instead (missing, another kind, or from an older TransferGen).
+    /// </summary>
+    public static RunFolder OfKind(string path, string what, params string[] kinds)
+    {
+        var run = Existing(path);
+        var kind = ReadKind(run.Path);
+        if (kind is not null && kinds.Contains(kind)) return run;
+        if (kind is null)
+            throw new InputException($"{path}: its config.json names no run kind, so it was written by an older TransferGen; {what} needs a run " +
+                                     $"of kind {string.Join(" or ", kinds)} made by this version (train it again).");
+        throw new InputException($"{path} is a '{kind}' run; {what} needs a run of kind {string.Join(" or ", kinds)}.");
+    }
+
+    /// <summary>The TransferGen, TorchSharp and .NET versions of this process, as config.json records them.</summary>
+    public static Dictionary<string, string> CurrentVersions() => new()
+    {
+        ["transfergen"] = typeof(RunFolder).Assembly.GetName().Version?.ToString(3) ?? "?",
+        ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3) ?? "?",
+        ["dotnet"] = Environment.Version.ToString(),
+    };
 
     /// <summary>Writes <paramref name="value"/> as JSON to <paramref name="path"/>, atomically.</summary>
     public static void WriteJson<T>(string path, T value) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, Json));

@@ -3,44 +3,59 @@ using static TorchSharp.torch;
 namespace TransferGen.Training;
 
 /// <summary>
-/// The one training loop of TransferGen: epochs of batches, one step per batch inside its own DisposeScope, then
-/// validation, with callbacks at fixed, named events. What a step does (a classifier's cross-entropy update, a
-/// GAN's D-then-G update) is passed in, so fine-tuning, pretraining and GAN training share this loop.
+/// The one training loop of TransferGen, in the shape of fastai's Learner: epochs of batches, one step per batch
+/// inside its own DisposeScope, then validation, with callbacks at fixed, named events (see <see cref="ICallback"/>).
+/// What a step does comes from the <see cref="ITrainingTask{TBatch}"/>, so fine-tuning, pretraining, the learning-rate
+/// finder and GAN training share this loop, its callbacks, its checkpoint format and its cancellation.
 /// </summary>
-/// <typeparam name="TBatch">The batch type the data source yields; the loop disposes each batch after its step.</typeparam>
+/// <typeparam name="TBatch">The batch type the task yields; the loop disposes each batch after its step.</typeparam>
 public sealed class TrainingLoop<TBatch> where TBatch : IDisposable
 {
-    readonly Func<int, IEnumerable<TBatch>> _batches;
-    readonly Func<TBatch, TrainingContext, IReadOnlyDictionary<string, double>> _step;
-    readonly Func<TrainingContext, IReadOnlyDictionary<string, double>>? _validate;
+    readonly ITrainingTask<TBatch> _task;
     readonly List<ICallback> _callbacks;
 
-    /// <summary>Creates the loop.</summary>
-    /// <param name="batches">The training batches of an epoch, given the epoch number (so shuffling can depend on it).</param>
-    /// <param name="step">One optimisation step on a batch; returns its figures (at least "loss"). Runs inside a DisposeScope.</param>
-    /// <param name="validate">Optional evaluation after each epoch; returns figures such as "accuracy" (stored as "val_accuracy").</param>
-    /// <param name="callbacks">The callbacks, run in <see cref="ICallback.Order"/> order.</param>
+    /// <summary>Creates the loop over <paramref name="task"/> with <paramref name="callbacks"/> (run in <see cref="ICallback.Order"/> order).</summary>
+    public TrainingLoop(ITrainingTask<TBatch> task, IEnumerable<ICallback> callbacks)
+    {
+        _task = task;
+        _callbacks = callbacks.OrderBy(c => c.Order).ToList();
+        var keys = _callbacks.OfType<ICheckpointedCallback>().GroupBy(c => c.StateKey).FirstOrDefault(g => g.Count() > 1);
+        if (keys is not null) throw new ArgumentException($"two callbacks keep their checkpoint state under '{keys.Key}'", nameof(callbacks));
+    }
+
+    /// <summary>A loop over a task made of functions (see <see cref="DelegateTask{TBatch}"/>).</summary>
     public TrainingLoop(Func<int, IEnumerable<TBatch>> batches,
         Func<TBatch, TrainingContext, IReadOnlyDictionary<string, double>> step,
         Func<TrainingContext, IReadOnlyDictionary<string, double>>? validate,
         IEnumerable<ICallback> callbacks)
+        : this(new DelegateTask<TBatch>(batches, step, validate), callbacks)
     {
-        _batches = batches;
-        _step = step;
-        _validate = validate;
-        _callbacks = callbacks.OrderBy(c => c.Order).ToList();
     }
 
-    /// <summary>Runs epochs <paramref name="context"/>.Epoch .. Epochs-1 and returns the context.</summary>
-    public TrainingContext Fit(TrainingContext context)
+    /// <summary>
+    /// Runs epochs <paramref name="context"/>.Epoch .. Epochs-1 and returns the context. When
+    /// <paramref name="cancellationToken"/> is triggered the loop stops after the current batch, runs
+    /// <see cref="ICallback.AfterCancel"/> and <see cref="ICallback.AfterFit"/>, and throws
+    /// <see cref="TrainingCancelledException"/>.
+    /// </summary>
+    public TrainingContext Fit(TrainingContext context, CancellationToken cancellationToken = default)
     {
+        context.Begin(_callbacks, cancellationToken);
+        foreach (var callback in _callbacks.OfType<ICheckpointedCallback>())
+            if (context.PendingCallbackStates.TryGetValue(callback.StateKey, out var state))
+                callback.RestoreState(state);
         Each(c => c.BeforeFit(context));
         try
         {
             for (; context.Epoch < context.Epochs && !context.StopRequested; context.Epoch++)
             {
                 RunEpoch(context);
-                if (context.StopRequested && context.StopIsFailure) break;
+                if (context.Stop == StopKind.Cancelled)
+                {
+                    Each(c => c.AfterCancel(context));
+                    break;
+                }
+                if (context.StopIsFailure) break;
                 Each(c => c.AfterEpoch(context));
                 context.History.Add(new Dictionary<string, double>(context.EpochMetrics));
             }
@@ -48,46 +63,64 @@ public sealed class TrainingLoop<TBatch> where TBatch : IDisposable
         finally
         {
             Each(c => c.AfterFit(context));
+            context.End();
         }
+        if (context.Stop == StopKind.Cancelled)
+            throw new TrainingCancelledException(context.Epoch, context.Epochs, context.BatchIndex, context.BatchesPerEpoch,
+                context.GlobalStep, _callbacks.OfType<Callbacks.CheckpointWriter>().FirstOrDefault()?.Folder, cancellationToken);
         return context;
     }
 
     void RunEpoch(TrainingContext context)
     {
+        var first = context.FirstBatch;
+        context.FirstBatch = 0;
         context.EpochMetrics.Clear();
-        context.BatchIndex = 0;
+        context.BatchIndex = first;
+        if (first == 0)
+        {
+            context.StepSums = new Dictionary<string, double>();
+            context.StepCount = 0;
+        }
         Each(c => c.BeforeEpoch(context));
 
-        var sums = new Dictionary<string, double>();
-        var steps = 0;
-        foreach (var batch in _batches(context.Epoch))
+        var token = context.CancellationToken;
+        using (var batches = _task.Batches(context.Epoch, first).GetEnumerator())
         {
-            using (batch)
+            while (true)
             {
-                context.Batch = batch;
-                Each(c => c.BeforeBatch(context));
-                using (NewDisposeScope())
-                    context.LastStep = _step(batch, context);
-                context.GlobalStep++;
-                steps++;
-                foreach (var (key, value) in context.LastStep)
-                    sums[key] = sums.GetValueOrDefault(key) + value;
-                Each(c => c.AfterBatch(context));
-                context.Batch = null;
+                if (token.IsCancellationRequested)
+                {
+                    context.RequestStop("cancelled", StopKind.Cancelled);
+                    break;
+                }
+                if (!batches.MoveNext()) break;
+                using (var batch = batches.Current)
+                {
+                    context.Batch = batch;
+                    context.BatchImages = batch is Data.Batch b ? b.Count : 0;
+                    Each(c => c.BeforeBatch(context));
+                    using (NewDisposeScope())
+                        context.LastStep = _task.Step(batch, context);
+                    context.GlobalStep++;
+                    context.StepCount++;
+                    foreach (var (key, value) in context.LastStep)
+                        context.StepSums[key] = context.StepSums.GetValueOrDefault(key) + value;
+                    Each(c => c.AfterBatch(context));
+                    context.Batch = null;
+                }
+                context.BatchIndex++;
+                if (context.StopRequested) break;
             }
-            context.BatchIndex++;
-            if (context.StopRequested) break;
         }
-        foreach (var (key, sum) in sums) context.EpochMetrics["train_" + key] = sum / Math.Max(1, steps);
-        if (context.StopRequested && context.StopIsFailure) return;
+        foreach (var (key, sum) in context.StepSums) context.EpochMetrics["train_" + key] = sum / Math.Max(1, context.StepCount);
+        if (context.Stop is StopKind.Failure or StopKind.Cancelled) return;
 
         Each(c => c.BeforeValidate(context));
-        if (_validate != null)
-        {
-            using (NewDisposeScope())
-                foreach (var (key, value) in _validate(context))
+        using (NewDisposeScope())
+            if (_task.Validate(context) is { } figures)
+                foreach (var (key, value) in figures)
                     context.EpochMetrics["val_" + key] = value;
-        }
         Each(c => c.AfterValidate(context));
     }
 

@@ -59,12 +59,13 @@ public sealed class FeatureCache : IDisposable
 
     /// <summary>
     /// The batches of an epoch over the cached features (shuffled by (seed, epoch), as the image loader does),
-    /// as <see cref="Batch"/> objects whose Images are features [B, F]. Each batch is the receiver's to dispose.
+    /// as <see cref="Batch"/> objects whose Images are features [B, F], from batch <paramref name="firstBatch"/> on
+    /// (a run resumed mid-epoch). Each batch is the receiver's to dispose.
     /// </summary>
-    public IEnumerable<Batch> Epoch(int epoch, int batchSize, int seed, bool dropLast)
+    public IEnumerable<Batch> Epoch(int epoch, int batchSize, int seed, bool dropLast, int firstBatch = 0)
     {
         var order = DataRandom.ShuffledOrder(Count, seed, epoch);
-        foreach (var chunk in order.Chunk(batchSize))
+        foreach (var chunk in order.Chunk(batchSize).Skip(firstBatch))
         {
             if (dropLast && chunk.Length < batchSize) yield break;
             using var index = tensor(chunk.Select(i => (long)i).ToArray(), ScalarType.Int64, device: Features.device);

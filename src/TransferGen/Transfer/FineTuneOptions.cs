@@ -129,29 +129,31 @@ public sealed record FineTuneOptions
     /// </summary>
     public double SourceLambda { get; init; } = 1;
 
-    /// <summary>Throws <see cref="InputException"/> for values that make no sense.</summary>
+    /// <summary>Throws an <see cref="InvalidOptionException"/> naming the first option whose value makes no sense.</summary>
     public void Validate()
     {
-        static void Require(bool ok, string message)
+        static void Require(bool ok, string template, params string[] properties)
         {
-            if (!ok) throw new InputException(message);
+            if (!ok) throw new InvalidOptionException(template, properties);
         }
-        Require(Epochs >= 1, $"--epochs must be at least 1, got {Epochs}.");
-        Require(ProbeEpochs >= 1, $"--probe-epochs must be at least 1, got {ProbeEpochs}.");
-        Require(UnfreezeEpochs >= 1, $"--unfreeze-epochs must be at least 1, got {UnfreezeEpochs}.");
-        Require(BatchSize >= 1, $"--batch-size must be at least 1, got {BatchSize}.");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"--lr must be positive, got {LearningRate}.");
-        Require(BackboneLrFactor > 0 && double.IsFinite(BackboneLrFactor), $"--backbone-lr-factor must be positive, got {BackboneLrFactor}.");
-        Require(LabelSmoothing is >= 0 and < 1, $"--label-smoothing must be in [0, 1), got {LabelSmoothing}.");
-        Require(Dropout is >= 0 and < 1, $"--dropout must be in [0, 1), got {Dropout}.");
-        Require(WarmupFraction is >= 0 and < 1, $"the warm-up fraction must be in [0, 1), got {WarmupFraction}.");
-        Require(ImageSize is >= 8 and <= 1024, $"--image-size must be between 8 and 1024, got {ImageSize}.");
-        Require(LabelsPerClass is null or >= 1, $"--labels-per-class must be at least 1, got {LabelsPerClass}.");
-        Require(ValidationFraction is > 0 and < 1, $"the validation fraction must be between 0 and 1, got {ValidationFraction}.");
-        Require(Patience >= 0, $"--patience must be 0 or more, got {Patience}.");
-        Require(MinSteps >= 0, $"--min-steps must be 0 or more, got {MinSteps}.");
-        Require(Device is "cpu" or "cuda", $"--device must be cpu or cuda, got '{Device}'.");
-        Require(!(FromScratch && WeightsFile is not null), "--from-scratch and --weights exclude each other.");
-        Require(SourceLambda >= 0 && double.IsFinite(SourceLambda), $"--lambda must be 0 or more, got {SourceLambda}.");
+        Require(Epochs >= 1, $"{{0}} must be at least 1, got {Epochs}.", P(nameof(Epochs)));
+        Require(ProbeEpochs >= 1, $"{{0}} must be at least 1, got {ProbeEpochs}.", P(nameof(ProbeEpochs)));
+        Require(UnfreezeEpochs >= 1, $"{{0}} must be at least 1, got {UnfreezeEpochs}.", P(nameof(UnfreezeEpochs)));
+        Require(BatchSize >= 1, $"{{0}} must be at least 1, got {BatchSize}.", P(nameof(BatchSize)));
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"{{0}} must be positive, got {LearningRate}.", P(nameof(LearningRate)));
+        Require(BackboneLrFactor > 0 && double.IsFinite(BackboneLrFactor), $"{{0}} must be positive, got {BackboneLrFactor}.", P(nameof(BackboneLrFactor)));
+        Require(LabelSmoothing is >= 0 and < 1, $"{{0}} must be in [0, 1), got {LabelSmoothing}.", P(nameof(LabelSmoothing)));
+        Require(Dropout is >= 0 and < 1, $"{{0}} must be in [0, 1), got {Dropout}.", P(nameof(Dropout)));
+        Require(WarmupFraction is >= 0 and < 1, $"{{0}} must be in [0, 1), got {WarmupFraction}.", P(nameof(WarmupFraction)));
+        Require(ImageSize is >= 8 and <= 1024, $"{{0}} must be between 8 and 1024, got {ImageSize}.", P(nameof(ImageSize)));
+        Require(LabelsPerClass is null or >= 1, $"{{0}} must be at least 1, got {LabelsPerClass}.", P(nameof(LabelsPerClass)));
+        Require(ValidationFraction is > 0 and < 1, $"{{0}} must be between 0 and 1, got {ValidationFraction}.", P(nameof(ValidationFraction)));
+        Require(Patience >= 0, $"{{0}} must be 0 or more, got {Patience}.", P(nameof(Patience)));
+        Require(MinSteps >= 0, $"{{0}} must be 0 or more, got {MinSteps}.", P(nameof(MinSteps)));
+        Require(Device is "cpu" or "cuda", $"{{0}} must be cpu or cuda, got '{Device}'.", P(nameof(Device)));
+        Require(!(FromScratch && WeightsFile is not null), "{0} and {1} exclude each other.", P(nameof(FromScratch)), P(nameof(WeightsFile)));
+        Require(SourceLambda >= 0 && double.IsFinite(SourceLambda), $"{{0}} must be 0 or more, got {SourceLambda}.", P(nameof(SourceLambda)));
     }
+
+    static string P(string property) => $"{nameof(FineTuneOptions)}.{property}";
 }

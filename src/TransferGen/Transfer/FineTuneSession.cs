@@ -8,18 +8,16 @@ using static TorchSharp.torch;
 namespace TransferGen.Transfer;
 
 /// <summary>
-/// The state of one fine-tune while the training loop runs: the model, data, phases, current optimiser and
-/// feature caches, the source term of a joint objective, and the best weights so far. The loop calls
-/// <see cref="Batches"/>, <see cref="Step"/> and <see cref="Validate"/>; the callbacks in <see cref="FineTuneCallbacks"/>
-/// switch phases, schedule rates, select the best model, stop early and write checkpoints.
+/// One fine-tune as a task of the training loop: the model, data, phases, current optimiser and feature caches, and
+/// the source term of a joint objective. The loop calls <see cref="Batches"/>, <see cref="Step"/> and
+/// <see cref="Validate"/>; <see cref="FineTuneCallbacks"/> switches phases, and the shared callbacks of the engine
+/// schedule rates, select the best model, stop early and write checkpoints.
 /// </summary>
-internal sealed class FineTuneSession : IDisposable
+internal sealed class FineTuneSession : ITrainingTask<Batch>, IDisposable
 {
     readonly BatchLoader _trainLoader;
     FeatureCache? _trainFeatures, _valFeatures;
     double[] _baseRates = [];
-    Dictionary<string, Tensor>? _bestState;
-    bool _bestPending;
 
     // joint: the source term of a joint objective, or null; the session owns and disposes it.
     public FineTuneSession(FineTuneOptions options, BackboneSpec spec, Classifier model, Device device, ImageSplit train,
@@ -43,7 +41,7 @@ internal sealed class FineTuneSession : IDisposable
             DropLast = train.Count > options.BatchSize,
             Workers = options.Workers,
         });
-        Phases = TrainingPhase.Plan(options, _trainLoader.BatchCount, spec);
+        Phases = FineTunePhase.Plan(options, _trainLoader.BatchCount, spec);
     }
 
     public FineTuneOptions Options { get; }
@@ -55,32 +53,32 @@ internal sealed class FineTuneSession : IDisposable
     public ITransform EvalTransform { get; }
     public RunFolder? Run { get; }
     public JointObjective? Joint { get; }
-    public IReadOnlyList<TrainingPhase> Phases { get; }
-    public TrainingPhase? Current { get; private set; }
+    public IReadOnlyList<FineTunePhase> Phases { get; }
+    public FineTunePhase? Current { get; private set; }
     public optim.Optimizer? Optimizer { get; private set; }
     public int BatchesPerEpoch => _trainLoader.BatchCount;
     public int TotalEpochs => Phases.Sum(p => p.Epochs);
-
-    /// <summary>Set when resuming: the checkpoint whose optimiser state the phase it names should start from.</summary>
-    public CheckpointInfo? ResumeFrom { get; set; }
-
-    /// <summary>Started when this process began the run.</summary>
-    public System.Diagnostics.Stopwatch Clock { get; set; } = System.Diagnostics.Stopwatch.StartNew();
-
-    /// <summary>Seconds earlier processes spent on the run (from the checkpoint resumed; 0 for a fresh run).</summary>
-    public double PriorSeconds { get; set; }
-
-    public double BestScore { get; set; } = double.NegativeInfinity;
-    public double BestLoss { get; set; } = double.PositiveInfinity;
-    public int BestEpoch { get; set; } = -1;
     public TimeSpan FeatureTime { get; private set; }
 
-    public TrainingPhase PhaseAt(int epoch) => Phases.FirstOrDefault(p => p.Covers(epoch)) ?? Phases[^1];
-
-    /// <summary>Makes the phase of <paramref name="epoch"/> current (freezing, optimiser, caches) and sets train mode.</summary>
-    public void EnterPhaseFor(int epoch)
+    /// <summary>The context the loop trains this session in: the classifier (and a joint objective's source head) registered.</summary>
+    public ClassifierTrainingContext CreateContext()
     {
+        var context = new ClassifierTrainingContext(Model, Device) { Epochs = TotalEpochs, BatchesPerEpoch = BatchesPerEpoch };
+        if (Joint is not null) context.AddModule("source_head", Joint.Head);
+        return context;
+    }
+
+    public FineTunePhase PhaseAt(int epoch) => Phases.FirstOrDefault(p => p.Covers(epoch)) ?? Phases[^1];
+
+    /// <summary>
+    /// Makes the phase of the context's epoch current (freezing, caches, a fresh optimiser registered as "model", which
+    /// a resume fills from its checkpoint) and sets train mode.
+    /// </summary>
+    public void EnterPhaseFor(TrainingContext context)
+    {
+        var epoch = context.Epoch;
         var phase = PhaseAt(epoch);
+        context.Phase = phase;
         if (phase != Current)
         {
             Current = phase;
@@ -89,21 +87,20 @@ internal sealed class FineTuneSession : IDisposable
             else DropFeatures();
             Optimizer?.Dispose();
             Optimizer = CreateOptimizer(phase);
-            if (ResumeFrom is { } checkpoint && checkpoint.Phase == phase.Name && Run is not null)
-                Checkpoint.Load(Run, Model, Optimizer, Joint?.Head);
-            ResumeFrom = null;
+            context.SetOptimizer("model", Optimizer);
         }
-        if (Joint is not null && !phase.OnFeatures) Joint.Seek(SourceBatchesBefore(epoch));
+        // A run resumed mid-epoch starts at batch BatchIndex: the source stream skips as many batches.
+        if (Joint is not null && !phase.OnFeatures) Joint.Seek(SourceBatchesBefore(epoch) + context.BatchIndex);
         if (phase.OnFeatures) Model.train();
         else phase.Policy.SetTrainMode(Model, Spec, Options.KeepBatchNormStatistics && !Options.FromScratch);
     }
 
-    public IEnumerable<Batch> Batches(int epoch)
+    public IEnumerable<Batch> Batches(int epoch, int firstBatch)
     {
         var phase = PhaseAt(epoch);
         return phase.OnFeatures
-            ? _trainFeatures!.Epoch(epoch, Options.BatchSize, Options.Seed, _trainLoader.Options.DropLast)
-            : _trainLoader.Epoch(epoch);
+            ? _trainFeatures!.Epoch(epoch, Options.BatchSize, Options.Seed, _trainLoader.Options.DropLast, firstBatch)
+            : _trainLoader.EpochFrom(epoch, firstBatch);
     }
 
     /// <summary>
@@ -115,22 +112,19 @@ internal sealed class FineTuneSession : IDisposable
     {
         var input = batch.Images.to(Device);
         var labels = batch.Labels.to(Device);
-        Optimizer!.zero_grad();
-        if (Joint is not null && !Current!.OnFeatures) return JointStep(input, labels);
+        if (Joint is not null && !Current!.OnFeatures) return JointStep(input, labels, context);
         var logits = Current!.OnFeatures ? Model.Classify(input) : Model.call(input);
         var loss = nn.functional.cross_entropy(logits, labels, label_smoothing: Options.LabelSmoothing);
-        loss.backward();
-        Optimizer.step();
+        context.Minimize(loss, Optimizer!);
         return new Dictionary<string, double> { ["loss"] = loss.item<float>(), ["accuracy"] = Accuracy(logits, labels) };
     }
 
-    Dictionary<string, double> JointStep(Tensor input, Tensor labels)
+    Dictionary<string, double> JointStep(Tensor input, Tensor labels, TrainingContext context)
     {
         using var source = Joint!.Next();
         var sourceLabels = source.Labels.to(Device);
         var terms = JointObjective.Loss(Model, Joint.Head, Joint.Lambda, Options.LabelSmoothing, input, labels, source.Images.to(Device), sourceLabels);
-        terms.Total.backward();
-        Optimizer!.step();
+        context.Minimize(terms.Total, Optimizer!);
         return new Dictionary<string, double>
         {
             ["loss"] = terms.Target.item<float>(),
@@ -146,7 +140,7 @@ internal sealed class FineTuneSession : IDisposable
     long SourceBatchesBefore(int epoch) =>
         Phases.Where(p => !p.OnFeatures).Sum(p => (long)Math.Clamp(epoch - p.FirstEpoch, 0, p.Epochs)) * BatchesPerEpoch;
 
-    public IReadOnlyDictionary<string, double> Validate(TrainingContext context)
+    public IReadOnlyDictionary<string, double>? Validate(TrainingContext context)
     {
         if (Current!.OnFeatures)
         {
@@ -163,20 +157,13 @@ internal sealed class FineTuneSession : IDisposable
     static Dictionary<string, double> Figures(EvaluationResult result) =>
         new() { ["loss"] = result.Loss(), ["accuracy"] = result.Accuracy() };
 
-    /// <summary>Sets every parameter group's rate for the coming step from the schedule and the phase's progress.</summary>
-    public void ScheduleRate(TrainingContext context)
+    /// <summary>The options' schedule: the rate multiplier at <paramref name="progress"/> (0..1) through a phase.</summary>
+    public double ScheduleFactor(double progress) => Options.Schedule switch
     {
-        var phase = Current!;
-        var steps = (double)phase.Epochs * context.BatchesPerEpoch;
-        var progress = steps == 0 ? 1 : ((context.Epoch - phase.FirstEpoch) * (double)context.BatchesPerEpoch + context.BatchIndex) / steps;
-        var factor = Options.Schedule switch
-        {
-            ScheduleKind.Cosine => LearningRateSchedule.Cosine(progress, Options.WarmupFraction),
-            ScheduleKind.OneCycle => LearningRateSchedule.OneCycle(progress, Math.Max(Options.WarmupFraction, 0.25)),
-            _ => 1.0,
-        };
-        ScaleRates(factor);
-    }
+        ScheduleKind.Cosine => LearningRateSchedule.Cosine(progress, Options.WarmupFraction),
+        ScheduleKind.OneCycle => LearningRateSchedule.OneCycle(progress, Math.Max(Options.WarmupFraction, 0.25)),
+        _ => 1.0,
+    };
 
     /// <summary>Sets every parameter group's rate to its base rate × <paramref name="factor"/> (the head's base rate is --lr).</summary>
     public void ScaleRates(double factor)
@@ -189,7 +176,7 @@ internal sealed class FineTuneSession : IDisposable
     /// Head (and the source head of a joint objective, when the backbone trains) at the base rate; trainable backbone
     /// parameters (when not on cached features) at base × factor.
     /// </summary>
-    optim.Optimizer CreateOptimizer(TrainingPhase phase)
+    optim.Optimizer CreateOptimizer(FineTunePhase phase)
     {
         var head = Model.Head.parameters().ToList();
         if (Joint is not null && !phase.OnFeatures) head.AddRange(Joint.Head.parameters());
@@ -223,80 +210,9 @@ internal sealed class FineTuneSession : IDisposable
         _trainFeatures = _valFeatures = null;
     }
 
-    /// <summary>
-    /// Remembers the current weights as the best: in memory, and as model.pt in a run folder, except during a phase
-    /// on cached features, whose epochs take milliseconds and would be dominated by writing the whole model; there
-    /// <see cref="SaveBestIfPending"/> writes it when the phase is checkpointed.
-    /// </summary>
-    public void KeepAsBest(double score, double loss, int epoch)
-    {
-        BestScore = score;
-        BestLoss = loss;
-        BestEpoch = epoch;
-        DisposeBest();
-        _bestState = CopyState();
-        _bestPending = Run is not null;
-        if (!Current!.OnFeatures) SaveBestIfPending();
-    }
-
-    /// <summary>Writes the best weights to model.pt if they have changed since the last write.</summary>
-    public void SaveBestIfPending()
-    {
-        if (!_bestPending || _bestState is null || Run is null) return;
-        // model.pt must hold the best weights, not the current ones: swap them in for the write.
-        var current = CopyState();
-        try
-        {
-            Model.load_state_dict(_bestState);
-            RunFolder.SaveWeights(Model, Run.ModelPath);
-            _bestPending = false;
-        }
-        finally
-        {
-            Model.load_state_dict(current);
-            foreach (var t in current.Values) t.Dispose();
-        }
-    }
-
-    /// <summary>Loads the best weights into the model (from memory, or model.pt after a resume); false when there are none.</summary>
-    public bool RestoreBest()
-    {
-        if (_bestState is not null)
-        {
-            Model.load_state_dict(_bestState);
-            return true;
-        }
-        if (BestEpoch >= 0 && Run is not null && File.Exists(Run.ModelPath))
-        {
-            RunFolder.LoadWeights(Model, Run.ModelPath);
-            return true;
-        }
-        return false;
-    }
-
-    /// <summary>
-    /// A copy of the model's state dict. Called from callbacks, outside any step's dispose scope: every temporary is
-    /// disposed here, or it would wait for the garbage collector's finalizer.
-    /// </summary>
-    Dictionary<string, Tensor> CopyState()
-    {
-        var copy = new Dictionary<string, Tensor>();
-        using var noGrad = no_grad();
-        foreach (var (key, value) in Model.state_dict()) copy[key] = value.clone();
-        return copy;
-    }
-
-    void DisposeBest()
-    {
-        if (_bestState is null) return;
-        foreach (var t in _bestState.Values) t.Dispose();
-        _bestState = null;
-    }
-
     public void Dispose()
     {
         DropFeatures();
-        DisposeBest();
         Optimizer?.Dispose();
         Joint?.Dispose();
     }

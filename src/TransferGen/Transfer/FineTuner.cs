@@ -21,14 +21,6 @@ public sealed class FineTuner(FineTuneOptions options)
     /// <summary>The options.</summary>
     public FineTuneOptions Options { get; } = options;
 
-    /// <summary>
-    /// The <see cref="TrainingContext.Items"/> key under which callbacks find the <see cref="Classifier"/> being trained.
-    /// </summary>
-    public const string ModelItem = "model";
-
-    /// <summary>The <see cref="TrainingContext.Items"/> key of the current phase's name ("probe", "unfreeze-layer4", "finetune").</summary>
-    public const string PhaseItem = "phase";
-
     /// <summary>Extra callbacks (progress display, ...), run alongside the fine-tune's own.</summary>
     public List<ICallback> Callbacks { get; } = [];
 
@@ -51,13 +43,15 @@ public sealed class FineTuner(FineTuneOptions options)
     /// The source task of the joint objective: in every step of a phase where the backbone trains, one source batch
     /// trains its own head on the shared backbone, weighted by <see cref="FineTuneOptions.SourceLambda"/>. Null: none.
     /// </param>
+    /// <param name="cancellationToken">Stops the run after the current batch (a run folder then gets a checkpoint that
+    /// <see cref="Resume"/> continues) with a <see cref="TrainingCancelledException"/>.</param>
     public FineTuneResult Run(ImageDataset dataset, RunFolder? run = null, string? datasetSpec = null, bool datasetStrict = false,
-        SourceTask? source = null)
+        SourceTask? source = null, CancellationToken cancellationToken = default)
     {
         Options.Validate();
         if (source is not null && Options.Freeze.Kind == FreezeKind.All)
-            throw new InputException("--source trains the backbone on the source as well, but --freeze all never trains the backbone; use another --freeze.");
-        return Execute(dataset, run, datasetSpec, datasetStrict, source, resume: null);
+            throw new InvalidOptionException("A source task trains the backbone on the source as well, but {0} all never trains the backbone; use another {0}.", "FineTuneOptions.Freeze");
+        return Execute(dataset, run, datasetSpec, datasetStrict, source, resume: null, cancellationToken);
     }
 
     /// <summary>
@@ -67,9 +61,10 @@ public sealed class FineTuner(FineTuneOptions options)
     /// <paramref name="source"/> is given.
     /// </summary>
     public static FineTuneResult Resume(RunFolder run, IEnumerable<ICallback>? callbacks = null, ImageDataset? dataset = null,
-        ImageDataset? source = null)
+        ImageDataset? source = null, CancellationToken cancellationToken = default)
     {
-        var config = RunFolder.ReadJson<RunConfig>(run.ConfigPath);
+        var config = RunConfig.Read(run);
+        var checkpoint = Checkpoint.In(run);
         var dataOptions = new DatasetOptions { Strict = config.DatasetStrict, Seed = config.Options.Seed };
         if (dataset is null)
         {
@@ -91,11 +86,11 @@ public sealed class FineTuner(FineTuneOptions options)
         var tuner = new FineTuner(config.Options) { RunKind = config.Kind };
         if (callbacks is not null) tuner.Callbacks.AddRange(callbacks);
         config.Options.Validate();
-        return tuner.Execute(dataset, run, config.Dataset, config.DatasetStrict, sourceTask, Checkpoint.ReadInfo(run));
+        return tuner.Execute(dataset, run, config.Dataset, config.DatasetStrict, sourceTask, checkpoint, cancellationToken);
     }
 
     FineTuneResult Execute(ImageDataset dataset, RunFolder? run, string? datasetSpec, bool datasetStrict, SourceTask? source,
-        CheckpointInfo? resume)
+        Checkpoint? resume, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         if (source is not null) JointObjective.Check(source);
@@ -130,7 +125,7 @@ public sealed class FineTuner(FineTuneOptions options)
                 Versions = RunConfig.CurrentVersions(),
                 Created = DateTime.UtcNow.ToString("O"),
             });
-            foreach (var stale in new[] { "metrics.jsonl", "metrics.json", "checkpoint.json", "checkpoint.pt", "model.pt" })
+            foreach (var stale in new[] { "metrics.jsonl", "metrics.json", "checkpoint.json", Checkpoint.FileName, "model.pt" })
                 File.Delete(Path.Combine(run.Path, stale));
         }
 
@@ -139,22 +134,19 @@ public sealed class FineTuner(FineTuneOptions options)
             TransferPipeline.Build(preprocessing, source.Dataset.Shape.Channels, Options.ImageSize, Options.Augment, spec.InputChannels),
             spec.FeatureDim, Options, device);
         using var session = OpenSession(setup, run, joint);
-        session.Clock = clock;
-        var context = new TrainingContext { Epochs = session.TotalEpochs, BatchesPerEpoch = session.BatchesPerEpoch };
-        if (resume is not null) ContinueFrom(resume, session, context, run!);
-
-        var callbacks = new List<ICallback>(FineTuneCallbacks.For(session)) { new NonFiniteLossStop() };
-        if (run is not null)
+        var context = session.CreateContext();
+        if (resume is not null)
         {
-            callbacks.Add(new MetricsLog(run.Path));
-            callbacks.Add(new TensorBoardLog(run.TensorBoardPath));
-            callbacks.Add(new TrainingCurvesCallback(run.Path));
+            IO.AtomicFile.RemoveStale(run!.Path);   // half-written files of the killed process
+            resume.Restore(context);
         }
-        callbacks.AddRange(Callbacks);
-        var loop = new TrainingLoop<Batch>(session.Batches, session.Step, session.Validate, callbacks);
-        loop.Fit(context);
 
-        session.RestoreBest();
+        using var best = FineTuneCallbacks.Best(session);
+        var callbacks = FineTuneCallbacks.For(session, best, RunKind);
+        callbacks.AddRange(Callbacks);
+        new TrainingLoop<Batch>(session, callbacks).Fit(context, cancellationToken);
+
+        best.Restore();
         model.eval();
         if (run is not null) RunFolder.SaveWeights(model, run.ModelPath);
         double? test = null;
@@ -168,8 +160,8 @@ public sealed class FineTuner(FineTuneOptions options)
         {
             Model = model,
             Classes = dataset.Classes,
-            BestValidationAccuracy = Math.Max(0, session.BestScore),
-            BestEpoch = session.BestEpoch + 1,
+            BestValidationAccuracy = Math.Max(0, best.BestScore),
+            BestEpoch = best.BestEpoch + 1,
             TestAccuracy = test,
             History = context.History,
             StopReason = context.StopReason,
@@ -178,7 +170,7 @@ public sealed class FineTuner(FineTuneOptions options)
             ValidationCount = validation.Count,
             FeatureSeconds = session.FeatureTime.TotalSeconds,
             Seconds = clock.Elapsed.TotalSeconds,
-            TotalSeconds = session.PriorSeconds + clock.Elapsed.TotalSeconds,
+            TotalSeconds = context.Seconds,
         };
     }
 
@@ -194,7 +186,7 @@ public sealed class FineTuner(FineTuneOptions options)
     {
         var spec = BackboneRegistry.Get(Options.Backbone);
         Options.Freeze.Validate(spec);
-        TrainingPhase.CheckFits(Options, spec);
+        FineTunePhase.CheckFits(Options, spec);
         if (Options.ImageSize % spec.InputSizeMultiple != 0)
             throw new InputException($"Backbone '{spec.Name}' needs an --image-size that is a multiple of {spec.InputSizeMultiple}, got {Options.ImageSize}.");
         var device = ResolveDevice(Options.Device);
@@ -237,26 +229,6 @@ public sealed class FineTuner(FineTuneOptions options)
         if (summary is null) return;
         summary["test_accuracy"] = accuracy;
         IO.AtomicFile.WriteAllText(path, summary.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-    }
-
-    /// <summary>Restores weights, counters, history, best score and RNG state of the checkpoint.</summary>
-    static void ContinueFrom(CheckpointInfo info, FineTuneSession session, TrainingContext context, RunFolder run)
-    {
-        IO.AtomicFile.RemoveStale(run.Path);   // half-written files of the killed process
-        Checkpoint.Load(run, session.Model, optimizer: null, session.Joint?.Head);
-        context.Epoch = info.EpochsCompleted;
-        context.GlobalStep = info.GlobalStep;
-        context.History.AddRange(info.History);
-        session.BestScore = info.BestScore;
-        session.BestEpoch = info.BestEpoch;
-        session.BestLoss = info.BestLoss;
-        session.PriorSeconds = info.Seconds;
-        session.ResumeFrom = info;
-        Checkpoint.RestoreRng(info.RngState);
-        // Lines written after the checkpoint (a kill between the two writes) would be repeated; rewrite from history.
-        var lines = info.History.Select((h, i) => System.Text.Json.JsonSerializer.Serialize(
-            new Dictionary<string, double>(h) { ["epoch"] = i + 1 }));
-        IO.AtomicFile.WriteAllText(Path.Combine(run.Path, "metrics.jsonl"), string.Concat(lines.Select(l => l + "\n")));
     }
 
     /// <summary>The training and validation splits: subsampled to K per class, validation from "val" or carved from train.</summary>

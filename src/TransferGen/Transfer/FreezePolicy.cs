@@ -55,7 +55,7 @@ public sealed record FreezePolicy(FreezeKind Kind, string? Stage = null)
     /// <summary>
     /// True when the backbone parameter or module called <paramref name="name"/> is frozen under this policy
     /// (<see cref="FreezeKind.Auto"/> and <see cref="FreezeKind.Gradual"/> count as their last phase: nothing frozen;
-    /// their other phases carry policies of their own, see <see cref="TrainingPhase.Plan"/>).
+    /// their other phases carry policies of their own, see <see cref="FineTunePhase.Plan"/>).
     /// </summary>
     public bool IsFrozen(string name, BackboneSpec spec)
     {

@@ -36,7 +36,9 @@ public sealed class LearningRateFinder(FineTuneOptions options, LrFindOptions ra
     public Action<LrFindStep>? StepDone { get; init; }
 
     /// <summary>Runs the range test on <paramref name="dataset"/>'s training split.</summary>
-    public LrFindResult Run(ImageDataset dataset)
+    /// <param name="dataset">The data.</param>
+    /// <param name="cancellationToken">Stops the test after the current batch with a <see cref="TrainingCancelledException"/>.</param>
+    public LrFindResult Run(ImageDataset dataset, CancellationToken cancellationToken = default)
     {
         Options.Validate();
         Range.Validate();
@@ -49,23 +51,26 @@ public sealed class LearningRateFinder(FineTuneOptions options, LrFindOptions ra
         var probe = session.Phases.Where(p => p.OnFeatures && p != tested).ToList();
         if (probe.Count > 0)
         {
-            var context = new TrainingContext { Epochs = probe.Max(p => p.FirstEpoch + p.Epochs), BatchesPerEpoch = session.BatchesPerEpoch };
-            var callbacks = new List<ICallback> { new FineTuneCallbacks.PhaseControl(session), new NonFiniteLossStop() };
+            var context = session.CreateContext();
+            context.Epochs = probe.Max(p => p.FirstEpoch + p.Epochs);
+            var callbacks = new List<ICallback>
+            {
+                new FineTuneCallbacks.PhaseControl(session),
+                new LearningRateScheduler(session.ScheduleFactor),
+                new NonFiniteLossStop(),
+            };
             callbacks.AddRange(ProbeCallbacks);
-            new TrainingLoop<Batch>(session.Batches, session.Step, validate: null, callbacks).Fit(context);
+            new TrainingLoop<Batch>(new WithoutValidation(session), callbacks).Fit(context, cancellationToken);
             if (context.StopIsFailure)
                 throw new InputException($"The head-only probe before the range test diverged ({context.StopReason}); lower --lr ({Options.LearningRate}), which the probe trains with.");
         }
 
         var test = new RangeTest(session, Range, StepDone);
         var epochs = (int)Math.Ceiling(Range.Steps / (double)Math.Max(1, session.BatchesPerEpoch));
-        var rangeContext = new TrainingContext
-        {
-            Epochs = tested.FirstEpoch + epochs,
-            BatchesPerEpoch = session.BatchesPerEpoch,
-            Epoch = tested.FirstEpoch,
-        };
-        new TrainingLoop<Batch>(session.Batches, session.Step, validate: null, [test]).Fit(rangeContext);
+        var rangeContext = session.CreateContext();
+        rangeContext.Epochs = tested.FirstEpoch + epochs;
+        rangeContext.Epoch = tested.FirstEpoch;
+        new TrainingLoop<Batch>(new WithoutValidation(session), [test]).Fit(rangeContext, cancellationToken);
         if (test.Lrs.Count == 0)
             throw new InputException($"The loss was not finite at the first step (head rate {Range.MinLr}); lower --min-lr.");
 
@@ -120,7 +125,7 @@ public sealed class LearningRateFinder(FineTuneOptions options, LrFindOptions ra
 
         public string? StopReason { get; private set; }
 
-        public void BeforeEpoch(TrainingContext context) => session.EnterPhaseFor(context.Epoch);
+        public void BeforeEpoch(TrainingContext context) => session.EnterPhaseFor(context);
 
         public void BeforeBatch(TrainingContext context)
         {
@@ -156,6 +161,16 @@ public sealed class LearningRateFinder(FineTuneOptions options, LrFindOptions ra
             context.RequestStop(reason);
         }
     }
+}
+
+/// <summary>The session's batches and steps without its validation: the range test only trains.</summary>
+file sealed class WithoutValidation(FineTuneSession session) : ITrainingTask<Batch>
+{
+    public IEnumerable<Batch> Batches(int epoch, int firstBatch) => session.Batches(epoch, firstBatch);
+
+    public IReadOnlyDictionary<string, double> Step(Batch batch, TrainingContext context) => session.Step(batch, context);
+
+    public IReadOnlyDictionary<string, double>? Validate(TrainingContext context) => null;
 }
 
 /// <summary>One step of a range test, as reported to <see cref="LearningRateFinder.StepDone"/>.</summary>

@@ -1,4 +1,5 @@
 using TransferGen.Models;
+using TransferGen.Training;
 
 namespace TransferGen.Transfer;
 
@@ -68,11 +69,19 @@ public sealed record RunConfig
     /// <summary>When the run started (UTC, ISO 8601).</summary>
     public string Created { get; init; } = "";
 
-    /// <summary>The versions of this process.</summary>
-    public static Dictionary<string, string> CurrentVersions() => new()
+    /// <summary>The kinds of classifier run (what <see cref="Kind"/> may say).</summary>
+    public static readonly string[] Kinds = ["finetune", "pretrain"];
+
+    /// <summary>
+    /// The config.json of a classifier run; an <see cref="InputException"/> naming the folder when it is another kind
+    /// of run (a GAN's) or none.
+    /// </summary>
+    public static RunConfig Read(RunFolder run)
     {
-        ["transfergen"] = typeof(RunConfig).Assembly.GetName().Version?.ToString(3) ?? "?",
-        ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3) ?? "?",
-        ["dotnet"] = Environment.Version.ToString(),
-    };
+        RunFolder.OfKind(run.Path, "a classifier", Kinds);
+        return RunFolder.ReadJson<RunConfig>(run.ConfigPath);
+    }
+
+    /// <summary>The versions of this process.</summary>
+    public static Dictionary<string, string> CurrentVersions() => RunFolder.CurrentVersions();
 }

@@ -71,7 +71,7 @@ public class BenchTransferCommandTests
 
         // Killed once the probe phase is checkpointed, before the fine-tune epoch ends.
         var dir = temp["killed"];
-        var checkpoint = Path.Combine(dir, "runs", "5-finetune", "checkpoint.json");
+        var checkpoint = Path.Combine(dir, "runs", "5-finetune", "checkpoint.pt");
         Assert.True(CliRunner.RunAndKill(SampleOnly(temp), () => File.Exists(checkpoint), [.. quick, "--out", dir]),
             "the benchmark finished before its first checkpoint");
         var resumed = CliRunner.Run(SampleOnly(temp), [.. quick, "--out", dir, "--resume", "--json"]);

@@ -40,6 +40,40 @@ public static class CliRunner
         return false;
     }
 
+    /// <summary>
+    /// Starts the tool with <paramref name="args"/>, sends it SIGINT (what Ctrl-C sends) once <paramref name="when"/>
+    /// holds, and waits for it to exit (at most two minutes in all). Null when the tool exited before the signal.
+    /// </summary>
+    public static Result? RunAndInterrupt(Func<bool> when, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(null, args))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        var sent = false;
+        while (!process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            if (!sent && when())
+            {
+                sent = Kill(process.Id, SigInt) == 0;
+                if (!sent) throw new InvalidOperationException("could not send SIGINT");
+            }
+            Thread.Sleep(20);
+        }
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"transfergen {string.Join(' ', args)} did not stop in two minutes");
+        }
+        process.WaitForExit();
+        return sent ? new Result(process.ExitCode, stdout.Result, stderr.Result) : null;
+    }
+
+    const int SigInt = 2;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    static extern int Kill(int pid, int signal);
+
     static ProcessStartInfo StartInfo(IDictionary<string, string>? environment, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")

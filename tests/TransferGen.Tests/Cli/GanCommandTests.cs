@@ -26,13 +26,14 @@ public class GanCommandTests
         var result = Run("gan", "train", "--data", "fashion-mnist", "--arch", "dcgan", "--out", run, "--dry-run");
 
         Assert.True(result.ExitCode == 0, result.StdErr);
-        foreach (var file in new[] { "config.json", "metrics.json", "metrics.jsonl", "checkpoint.bin", "samples/latest.png",
-                     "samples/epoch-001.png", "model/generator.bin", "model/model.json" })
+        foreach (var file in new[] { "config.json", "metrics.json", "metrics.jsonl", "checkpoint.pt", "samples/latest.png",
+                     "samples/epoch-001.png", "model.pt", "curves.png" })
             Assert.True(File.Exists(Path.Combine(run, file)), file + " is missing");
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(run, "tensorboard")));
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
-        Assert.Equal("dcgan", config.RootElement.GetProperty("arch").GetString());
-        Assert.True(config.RootElement.GetProperty("dry_run").GetBoolean());
+        Assert.Equal("gan", config.RootElement.GetProperty("kind").GetString());
+        Assert.Equal("dcgan", config.RootElement.GetProperty("options").GetProperty("arch").GetString());
+        Assert.True(config.RootElement.GetProperty("options").GetProperty("dry_run").GetBoolean());
         var epoch = Assert.Single(History(run));
         Assert.True(double.IsFinite(epoch["train_d_loss"]) && double.IsFinite(epoch["train_g_loss"]));
         Assert.Contains("epoch 1/1", result.StdErr);

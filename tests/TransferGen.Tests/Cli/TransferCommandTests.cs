@@ -56,7 +56,7 @@ public class TransferCommandTests
             using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
             Assert.Equal(json.RootElement.GetProperty("test_accuracy").GetDouble(), metrics.RootElement.GetProperty("test_accuracy").GetDouble());
         }
-        foreach (var file in new[] { "config.json", "model.pt", "checkpoint.pt", "checkpoint.json", "metrics.json", "metrics.jsonl" })
+        foreach (var file in new[] { "config.json", "model.pt", "checkpoint.pt", "metrics.json", "metrics.jsonl" })
             Assert.True(File.Exists(Path.Combine(run, file)), file);
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(run, "tensorboard")));
 

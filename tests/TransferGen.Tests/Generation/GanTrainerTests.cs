@@ -32,7 +32,7 @@ public class GanTrainerTests
         var live = new LiveTensors();
         var config = new GanTrainingConfig { Data = data, Arch = "cdcgan", BatchSize = 8, Epochs = 1, Seed = 1 };
 
-        var result = GanTrainer.Train(config, temp["run"], resume: false, [live]);
+        using var result = GanTrainer.Train(config, temp["run"], [live]);
 
         Assert.False(result.Diverged);
         Assert.Equal(6, live.AfterEachStep.Count);
@@ -77,11 +77,11 @@ public class GanTrainerTests
         {
             Data = data, Arch = "mlp", BatchSize = 8, Epochs = 2, Seed = 1, CollapseSteps = 1, CollapseThreshold = 1e9,
         };
-        var result = GanTrainer.Train(config, temp["run"], resume: false);
+        using var result = GanTrainer.Train(config, temp["run"]);
 
         Assert.True(result.Diverged);
         Assert.Equal(1, result.Context.GlobalStep);
-        Assert.False(File.Exists(GanCheckpoint.PathIn(temp["run"])));   // no epoch finished, so no checkpoint claims one
+        Assert.False(File.Exists(new RunFolder(temp["run"]).CheckpointPath));   // no epoch finished, so no checkpoint claims one
     }
 }
 

@@ -77,7 +77,7 @@ public class FineTunerTests
         Assert.Null(result.StopReason);
 
         // Epoch e starts from snapshot e and ends at snapshot e + 1; each phase here is one epoch.
-        var phases = TrainingPhase.Plan(options, batchesPerEpoch: 1, spec);
+        var phases = FineTunePhase.Plan(options, batchesPerEpoch: 1, spec);
         Assert.Equal(["probe", "unfreeze-layer2", "unfreeze-layer1", "finetune"], phases.Select(p => p.Name));
         var trained = new Dictionary<string, string[]>
         {
@@ -113,7 +113,7 @@ public class FineTunerTests
         // Killed after epoch 2, the end of "unfreeze-layer2": the resume starts "unfreeze-layer1" with a new optimiser.
         var interrupted = new FineTuner(options) { Callbacks = { new StopAfterEpoch(1) } };
         interrupted.Run(dataset, new RunFolder(folder["resumed"])).Model.Dispose();
-        Assert.Equal("unfreeze-layer2", Checkpoint.ReadInfo(new RunFolder(folder["resumed"]))!.Phase);
+        Assert.Equal("unfreeze-layer2", Checkpoint.In(new RunFolder(folder["resumed"]))!.State.Phase);
         var resumed = FineTuner.Resume(new RunFolder(folder["resumed"]), dataset: dataset);
         resumed.Model.Dispose();
 
@@ -137,7 +137,7 @@ public class FineTunerTests
 
         void Take(TrainingContext context)
         {
-            var model = (Classifier)context.Items[FineTuner.ModelItem];
+            var model = ((ClassifierTrainingContext)context).Model;
             States.Add(model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().cpu().data<float>().ToArray()));
         }
     }

@@ -139,8 +139,11 @@ public class JointObjectiveTests
     public void A_source_is_refused_with_a_frozen_backbone_and_lambda_must_not_be_negative()
     {
         var dataset = StripeData.Dataset(trainPerClass: 4, withTest: false);
-        Assert.Contains("--freeze all", Assert.Throws<InputException>(() => new FineTuner(Tiny("all")).Run(dataset, source: Source())).Message);
-        Assert.Contains("--lambda", Assert.Throws<InputException>(() => new FineTuner(Tiny("none") with { SourceLambda = -1 }).Run(dataset, source: Source())).Message);
+        var frozen = Assert.Throws<InvalidOptionException>(() => new FineTuner(Tiny("all")).Run(dataset, source: Source()));
+        Assert.Equal(["FineTuneOptions.Freeze"], frozen.Properties);
+        Assert.Contains("never trains the backbone", frozen.Message);
+        var lambda = Assert.Throws<InvalidOptionException>(() => new FineTuner(Tiny("none") with { SourceLambda = -1 }).Run(dataset, source: Source()));
+        Assert.Equal("--lambda must be 0 or more, got -1.", lambda.Render(p => p == "FineTuneOptions.SourceLambda" ? "--lambda" : p));
     }
 
     /// <summary>Stops after a number of epochs, after their checkpoint, as a kill at that moment would.</summary>

@@ -66,7 +66,9 @@ public class LearningRateFinderTests
         var setup = tuner.Prepare(StripeData.Dataset());
         using var model = setup.Model;
         using var session = tuner.OpenSession(setup, run: null);
-        session.EnterPhaseFor(session.Phases[^1].FirstEpoch);
+        var context = session.CreateContext();
+        context.Epoch = session.Phases[^1].FirstEpoch;
+        session.EnterPhaseFor(context);
         session.ScaleRates(1e-3 / options.LearningRate);
         Assert.Equal([1e-3, 2.5e-4], session.Optimizer!.ParamGroups.Select(g => Math.Round(g.LearningRate, 12)));
     }

@@ -42,17 +42,18 @@ public sealed class GanEvaluateCommand : Command<GanEvaluateCommand.Settings>
     {
         var network = FeatureExtractors.Resolve(s.Features);
         var (generator, info) = GanModelFiles.Load(s.Model);
+        var epochs = GanModelFiles.EpochsTrained(s.Model);
         var report = GanEvaluation.Evaluate(generator, s.Model, s.Data, network, s.N, s.Seed, s.KidSubsets);
         if (s.Json)
         {
             // The generated-vs-real figures at the top level (same keys as `fid --json`), the floor beside them.
             var json = ScoreReport.Json(report.Generated);
-            json["epochs_trained"] = info.Epochs;
+            json["epochs_trained"] = epochs;
             json["real_floor"] = ScoreReport.Json(report.Floor);
             Console.WriteLine(JsonSerializer.Serialize(json, CliJson.Options));
             return 0;
         }
-        Console.WriteLine($"{s.Model}: {info.Arch}, {info.Epochs} epoch(s), EMA generator.");
+        Console.WriteLine($"{s.Model}: {info.Arch}, {epochs} epoch(s), EMA generator.");
         foreach (var line in ScoreReport.Human("generated vs real test", report.Generated)) Console.WriteLine(line);
         foreach (var line in ScoreReport.Human("floor: real train vs real test", report.Floor)) Console.WriteLine(line);
         Console.WriteLine(ImageSetScores.Caveat);

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
 using TransferGen.Generation;
+using TransferGen.Training;
 using TransferGen.Models.Gan;
 
 namespace TransferGen.Cli.Commands.Gan;
@@ -26,7 +27,7 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
 
         /// <summary>Run folder.</summary>
         [CommandOption("--out <RUN>")]
-        [Description("Run folder to create: config.json, metrics.json(l), samples/, tensorboard/, checkpoint.bin, model/.")]
+        [Description("Run folder to create: config.json, metrics.json(l), samples/, tensorboard/, checkpoint.pt, model.pt (the EMA generator), curves.png.")]
         public string? Out { get; init; }
 
         /// <summary>Total epochs.</summary>
@@ -108,28 +109,44 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
-        var (config, run, resume) = s.Resume is { } resumeRun ? ForResume(s, resumeRun) : ForNewRun(s);
         var progress = new GanProgress(TimeSpan.FromSeconds(2));
-        Console.Error.WriteLine(resume
-            ? $"Resuming {run} ({config.Arch} on {config.Data}) up to epoch {config.Epochs}."
-            : $"Training {config.Arch} on {config.Data} into {run} for {config.Epochs} epoch(s){(config.DryRun ? " (dry run)" : "")}.");
-        var result = GanTrainer.Train(config, run, resume, [progress]);
-
-        if (result.Diverged)
+        GanTrainingResult result;
+        string run;
+        if (s.Resume is { } resume)
         {
-            Console.Error.WriteLine($"error: {result.Context.StopReason}. The last good checkpoint (epoch {result.Context.History.Count}) is kept in {run}.");
-            return Diverged;
+            if (s.Out is not null && Path.GetFullPath(s.Out) != Path.GetFullPath(resume))
+                throw new InputException("--resume continues a run in its own folder; leave out --out or give the same folder.");
+            var saved = GanRunConfig.Read(RunFolder.Existing(resume));
+            run = resume;
+            Console.Error.WriteLine($"Resuming {run} ({saved.Options.Arch} on {saved.Options.Data}) up to epoch {s.Epochs ?? saved.Options.Epochs}.");
+            result = GanTrainer.Resume(new RunFolder(resume), s.Epochs, s.Device, [progress], cancellationToken: cancellationToken);
         }
-        Console.WriteLine($"Trained {result.Context.History.Count} epoch(s) on {result.TrainImages} images ({result.StepsPerEpoch} steps/epoch); " +
-                          $"samples in {Path.Combine(run, "samples")}, generator in {GanModelFiles.Folder(run)}.");
+        else
+        {
+            var config = ForNewRun(s);
+            run = s.Out!;
+            Console.Error.WriteLine($"Training {config.Arch} on {config.Data} into {run} for {config.Epochs} epoch(s){(config.DryRun ? " (dry run)" : "")}.");
+            result = GanTrainer.Train(config, run, [progress], cancellationToken);
+        }
+
+        using (result)
+        {
+            if (result.Diverged)
+            {
+                Console.Error.WriteLine($"error: {result.Context.StopReason}. The last good checkpoint (epoch {result.Context.History.Count}) is kept in {run}.");
+                return Diverged;
+            }
+            Console.WriteLine($"Trained {result.Context.History.Count} epoch(s) on {result.TrainImages} images ({result.StepsPerEpoch} steps/epoch); " +
+                              $"samples in {Path.Combine(run, "samples")}, generator in {new RunFolder(run).ModelPath}.");
+        }
         return 0;
     }
 
-    static (GanTrainingConfig, string, bool) ForNewRun(Settings s)
+    static GanTrainingConfig ForNewRun(Settings s)
     {
         if (s.Out is null) throw new InputException("No run folder given: pass --out RUN (or --resume RUN to continue one).");
         if (s.Data is null) throw new InputException("No training data given: pass --data (a builtin name or a dataset folder).");
-        if (File.Exists(GanCheckpoint.PathIn(s.Out)))
+        if (File.Exists(new RunFolder(s.Out).CheckpointPath))
             throw new InputException($"{s.Out} already holds a training run; continue it with --resume {s.Out} or choose another --out.");
         var defaults = new GanTrainingConfig();
         var steps = new GanStepOptions();
@@ -154,7 +171,7 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
                 DiscriminatorLearningRate = s.DLr ?? steps.DiscriminatorLearningRate,
             },
         };
-        return (config, s.Out, false);
+        return config;
     }
 
     static ConditionalDiscriminator ParseConditioning(string? value, string? arch)
@@ -168,17 +185,5 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
             "acgan" or "ac-gan" => ConditionalDiscriminator.AuxiliaryClassifier,
             _ => throw new InputException($"--conditioning must be projection or acgan, got '{value}'."),
         };
-    }
-
-    static (GanTrainingConfig, string, bool) ForResume(Settings s, string run)
-    {
-        if (s.Out is not null && Path.GetFullPath(s.Out) != Path.GetFullPath(run))
-            throw new InputException("--resume continues a run in its own folder; leave out --out or give the same folder.");
-        if (!Directory.Exists(run)) throw new InputException($"{run}: no such run folder to resume.");
-        var state = GanCheckpoint.ReadState(GanCheckpoint.PathIn(run));
-        var config = state.Config with { Epochs = s.Epochs ?? state.Config.Epochs, Device = s.Device ?? state.Config.Device };
-        if (config.Epochs <= state.EpochsCompleted)
-            throw new InputException($"{run} has already trained {state.EpochsCompleted} epoch(s); pass a larger --epochs to continue.");
-        return (config, run, true);
     }
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TransferGen.Data;
 using TransferGen.Generation;
+using TransferGen.Training;
 using TransferGen.Metrics;
 using TransferGen.Models.Gan;
 using static TorchSharp.torch;
@@ -73,11 +74,12 @@ public static class GanBenchmark
             for (var epoch = 1; epoch <= options.Epochs; epoch++)
             {
                 progress?.Invoke($"{arch}: epoch {epoch}/{options.Epochs}");
-                var result = GanTrainer.Train(config with { Epochs = epoch }, folder, resume: epoch > 1, trainingCallbacks);
+                using var result = epoch == 1
+                    ? GanTrainer.Train(config with { Epochs = 1 }, folder, trainingCallbacks)
+                    : GanTrainer.Resume(new RunFolder(folder), epochs: epoch, callbacks: trainingCallbacks);
                 if (result.Diverged) throw new InvalidOperationException($"{arch} diverged at epoch {epoch}: {result.Context.StopReason}");
                 var seconds = result.Context.History[^1].GetValueOrDefault("epoch_seconds");
-                var (g, _) = GanModelFiles.Load(folder);
-                using (g) run.Epochs.Add(ScoreGenerator(g, extractor, network, real, n, epoch, seconds, options));
+                run.Epochs.Add(ScoreGenerator(result.Generator, extractor, network, real, n, epoch, seconds, options));
                 report.Runs[^1] = run with { FinalGrid = Path.Combine(folder, "samples", "latest.png") };
                 run = report.Runs[^1];
                 saved?.Invoke(report);

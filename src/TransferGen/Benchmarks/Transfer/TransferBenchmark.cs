@@ -46,7 +46,10 @@ public sealed class TransferBenchmark(TransferBenchOptions options)
     /// <param name="report">Where to start from (its runs are kept and not repeated).</param>
     /// <param name="folder">The benchmark folder (results.json, results.md, runs/); null keeps everything in memory.</param>
     /// <param name="datasetSpec">How the user named the dataset, recorded in each run's config.json.</param>
-    public TransferBenchReport Run(ImageDataset dataset, TransferBenchReport report, string? folder, string? datasetSpec = null)
+    /// <param name="cancellationToken">Stops the current run after its current batch (its checkpoint lets
+    /// <see cref="ContinueUnfinished"/> continue it) with a <see cref="TrainingCancelledException"/>.</param>
+    public TransferBenchReport Run(ImageDataset dataset, TransferBenchReport report, string? folder, string? datasetSpec = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(report);
@@ -63,7 +66,7 @@ public sealed class TransferBenchmark(TransferBenchOptions options)
                 continue;
             }
             BeforeRun?.Invoke(i + 1, plan.Count, labels, method);
-            var run = RunOne(dataset, labels, method, folder, datasetSpec);
+            var run = RunOne(dataset, labels, method, folder, datasetSpec, cancellationToken);
             report = report.With(run);
             if (folder is not null) TransferBenchFiles.Save(folder, report);
             AfterRun?.Invoke(run);
@@ -79,7 +82,8 @@ public sealed class TransferBenchmark(TransferBenchOptions options)
             throw new InputException($"{dataset.Source} ({dataset.Format}) has no test split; bench transfer scores every run on the test images.");
     }
 
-    TransferBenchRun RunOne(ImageDataset dataset, LabelBudget labels, TransferMethod method, string? folder, string? datasetSpec)
+    TransferBenchRun RunOne(ImageDataset dataset, LabelBudget labels, TransferMethod method, string? folder, string? datasetSpec,
+        CancellationToken cancellationToken)
     {
         var options = Options.For(labels, method);
         var relative = folder is null ? null : TransferBenchFiles.RunFolder(labels, method);
@@ -88,13 +92,13 @@ public sealed class TransferBenchmark(TransferBenchOptions options)
         FineTuneResult result;
         if (resumed)
         {
-            result = FineTuner.Resume(runFolder!, Callbacks?.Invoke(), dataset);
+            result = FineTuner.Resume(runFolder!, Callbacks?.Invoke(), dataset, cancellationToken: cancellationToken);
         }
         else
         {
             var tuner = new FineTuner(options);
             if (Callbacks is not null) tuner.Callbacks.AddRange(Callbacks());
-            result = tuner.Run(dataset, runFolder, datasetSpec);
+            result = tuner.Run(dataset, runFolder, datasetSpec, cancellationToken: cancellationToken);
         }
         using (result.Model)
         {
@@ -120,7 +124,7 @@ public sealed class TransferBenchmark(TransferBenchOptions options)
     /// <summary>True when <paramref name="run"/> holds a checkpoint of a run with exactly <paramref name="options"/>.</summary>
     static bool HasCheckpointOf(RunFolder run, FineTuneOptions options)
     {
-        if (!File.Exists(run.CheckpointInfoPath) || !File.Exists(run.ConfigPath)) return false;
+        if (!File.Exists(run.CheckpointPath) || !File.Exists(run.ConfigPath)) return false;
         var recorded = RunFolder.ReadJson<RunConfig>(run.ConfigPath).Options;
         return System.Text.Json.JsonSerializer.Serialize(recorded, RunFolder.Json) == System.Text.Json.JsonSerializer.Serialize(options, RunFolder.Json);
     }

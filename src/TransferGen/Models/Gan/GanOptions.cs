@@ -62,11 +62,11 @@ public sealed record GanOptions
     /// <summary>Throws <see cref="InputException"/> naming the first option out of range.</summary>
     public void Validate()
     {
-        if (Nz < 1) throw new InputException($"The latent size nz must be at least 1 (got {Nz}).");
-        if (Ngf < 1) throw new InputException($"The generator width ngf must be at least 1 (got {Ngf}).");
-        if (Ndf < 1) throw new InputException($"The discriminator width ndf must be at least 1 (got {Ndf}).");
-        if (MlpHidden < 1) throw new InputException($"The MLP hidden size must be at least 1 (got {MlpHidden}).");
-        if (ClassEmbeddingDim < 1) throw new InputException($"The class embedding size must be at least 1 (got {ClassEmbeddingDim}).");
-        if (SpectralNormIterations < 1) throw new InputException($"Spectral norm needs at least 1 power iteration (got {SpectralNormIterations}).");
+        if (Nz < 1) throw new InvalidOptionException($"{{0}} (the latent size nz) must be at least 1 (got {Nz}).", "GanOptions.Nz");
+        if (Ngf < 1) throw new InvalidOptionException($"{{0}} (the generator width) must be at least 1 (got {Ngf}).", "GanOptions.Ngf");
+        if (Ndf < 1) throw new InvalidOptionException($"{{0}} (the discriminator width) must be at least 1 (got {Ndf}).", "GanOptions.Ndf");
+        if (MlpHidden < 1) throw new InvalidOptionException($"{{0}} (the MLP hidden size) must be at least 1 (got {MlpHidden}).", "GanOptions.MlpHidden");
+        if (ClassEmbeddingDim < 1) throw new InvalidOptionException($"{{0}} (the class embedding size) must be at least 1 (got {ClassEmbeddingDim}).", "GanOptions.ClassEmbeddingDim");
+        if (SpectralNormIterations < 1) throw new InvalidOptionException($"{{0}} must be at least 1 power iteration (got {SpectralNormIterations}).", "GanOptions.SpectralNormIterations");
     }
 }

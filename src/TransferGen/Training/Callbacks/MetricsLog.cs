@@ -5,7 +5,9 @@ namespace TransferGen.Training.Callbacks;
 
 /// <summary>
 /// Records every epoch's figures in a run folder: appends one JSON line per epoch to metrics.jsonl (readable while
-/// training runs) and rewrites metrics.json atomically with the whole history and the final state.
+/// training runs) and rewrites metrics.json atomically with the whole history and the final state. When a fit begins,
+/// metrics.jsonl is rewritten from the context's history: empty for a new run, and for a resumed one exactly the
+/// epochs its checkpoint holds (a kill between this log and the checkpoint would otherwise repeat a line).
 /// </summary>
 public sealed class MetricsLog(string runFolder) : ICallback
 {
@@ -19,6 +21,14 @@ public sealed class MetricsLog(string runFolder) : ICallback
 
     /// <summary>Path of the summary file.</summary>
     public string SummaryPath => Path.Combine(runFolder, "metrics.json");
+
+    /// <inheritdoc />
+    public void BeforeFit(TrainingContext context)
+    {
+        var lines = context.History.Select((h, i) => JsonSerializer.Serialize(
+            new Dictionary<string, double>(h) { ["epoch"] = i + 1, ["step"] = (long)(i + 1) * context.BatchesPerEpoch }) + "\n");
+        AtomicFile.WriteAllText(LinesPath, string.Concat(lines));
+    }
 
     /// <inheritdoc />
     public void AfterEpoch(TrainingContext context)

@@ -1,4 +1,6 @@
-namespace TransferGen.Training.Callbacks;
+using TransferGen.Training;
+
+namespace TransferGen.Generation;
 
 /// <summary>
 /// Stops a GAN run, as a failure, when the discriminator's loss has stayed below <paramref name="threshold"/> for

@@ -1,10 +1,10 @@
 using TransferGen.Models;
+using TransferGen.Training;
 
 namespace TransferGen.Transfer;
 
 /// <summary>
-/// A stretch of epochs trained the same way: which parameters train and whether the steps run on cached
-/// backbone features. <c>--freeze auto</c> is two phases, a probe and a full fine-tune; <c>--freeze gradual</c>
+/// A phase of a fine-tune: which parameters train and whether the steps run on cached backbone features. <c>--freeze auto</c> is two phases, a probe and a full fine-tune; <c>--freeze gradual</c>
 /// puts one sub-phase per backbone stage between them.
 /// </summary>
 /// <param name="Name">"probe", "unfreeze-STAGE" (STAGE is the earliest stage that trains) or "finetune".</param>
@@ -12,28 +12,26 @@ namespace TransferGen.Transfer;
 /// <param name="Epochs">Number of epochs.</param>
 /// <param name="Policy">What is frozen.</param>
 /// <param name="OnFeatures">Train the head alone on features computed once.</param>
-public sealed record TrainingPhase(string Name, int FirstEpoch, int Epochs, FreezePolicy Policy, bool OnFeatures)
+public sealed record FineTunePhase(string Name, int FirstEpoch, int Epochs, FreezePolicy Policy, bool OnFeatures)
+    : TrainingPhase(Name, FirstEpoch, Epochs)
 {
-    /// <summary>True when <paramref name="epoch"/> falls in this phase.</summary>
-    public bool Covers(int epoch) => epoch >= FirstEpoch && epoch < FirstEpoch + Epochs;
-
     /// <summary>Epochs the options asked for this phase (before <see cref="FineTuneOptions.MinSteps"/> stretched it).</summary>
     public int RequestedEpochs { get; init; } = Epochs;
 
     /// <summary>
-    /// The phases the options ask for, each stretched to at least <see cref="FineTuneOptions.MinSteps"/> steps of
+    /// The phases the options ask for (the last with <see cref="FineTuneOptions.Patience"/>, stretched), each stretched to at least <see cref="FineTuneOptions.MinSteps"/> steps of
     /// <paramref name="batchesPerEpoch"/> batches.
     /// </summary>
     /// <param name="options">The fine-tune options.</param>
     /// <param name="batchesPerEpoch">Training batches per epoch.</param>
     /// <param name="spec">The backbone, whose stages <see cref="FreezeKind.Gradual"/> unfreezes one by one; null looks
     /// up <see cref="FineTuneOptions.Backbone"/> in the registry when it is needed.</param>
-    public static IReadOnlyList<TrainingPhase> Plan(FineTuneOptions options, int batchesPerEpoch, BackboneSpec? spec = null)
+    public static IReadOnlyList<FineTunePhase> Plan(FineTuneOptions options, int batchesPerEpoch, BackboneSpec? spec = null)
     {
         int Stretch(int epochs) => Math.Max(epochs, (int)Math.Ceiling(options.MinSteps / (double)Math.Max(1, batchesPerEpoch)));
         var probe = Stretch(options.ProbeEpochs);
         var main = Stretch(options.Epochs);
-        return options.Freeze.Kind switch
+        IReadOnlyList<FineTunePhase> phases = options.Freeze.Kind switch
         {
             FreezeKind.All => [new("probe", 0, main, options.Freeze, OnFeatures: true) { RequestedEpochs = options.Epochs }],
             FreezeKind.Auto =>
@@ -44,6 +42,9 @@ public sealed record TrainingPhase(string Name, int FirstEpoch, int Epochs, Free
             FreezeKind.Gradual => Gradual(options, spec ?? BackboneRegistry.Get(options.Backbone), Stretch),
             _ => [new("finetune", 0, main, options.Freeze, OnFeatures: false) { RequestedEpochs = options.Epochs }],
         };
+        // Early stopping watches the last phase only, with the patience stretched like the phase.
+        var last = phases[^1];
+        return [.. phases.SkipLast(1), last with { Patience = last.ScalePatience(options.Patience) }];
     }
 
     /// <summary>
@@ -71,12 +72,12 @@ public sealed record TrainingPhase(string Name, int FirstEpoch, int Epochs, Free
     /// frozen, BatchNorm included), then the epochs left over train the whole backbone. The first stage never gets a
     /// sub-phase of its own, since unfreezing it unfreezes everything.
     /// </summary>
-    static List<TrainingPhase> Gradual(FineTuneOptions options, BackboneSpec spec, Func<int, int> stretch)
+    static List<FineTunePhase> Gradual(FineTuneOptions options, BackboneSpec spec, Func<int, int> stretch)
     {
         CheckFits(options, spec);
         var stages = spec.Stages;
         var probe = stretch(options.ProbeEpochs);
-        var phases = new List<TrainingPhase>
+        var phases = new List<FineTunePhase>
         {
             new("probe", 0, probe, new FreezePolicy(FreezeKind.All), OnFeatures: true) { RequestedEpochs = options.ProbeEpochs },
         };

@@ -2,7 +2,7 @@ using TransferGen.Transfer;
 
 namespace TransferGen.Tests.Transfer;
 
-public class TrainingPhaseTests
+public class FineTunePhaseTests
 {
     static FineTuneOptions Options(int minSteps) => new()
     {
@@ -12,7 +12,7 @@ public class TrainingPhaseTests
     [Fact]
     public void Phases_with_few_batches_are_stretched_to_the_minimum_steps_and_patience_with_them()
     {
-        var phases = TrainingPhase.Plan(Options(300), batchesPerEpoch: 2);
+        var phases = FineTunePhase.Plan(Options(300), batchesPerEpoch: 2);
         Assert.Equal(["probe", "finetune"], phases.Select(p => p.Name));
         Assert.Equal(150, phases[0].Epochs);
         Assert.Equal(150, phases[1].FirstEpoch);
@@ -23,10 +23,10 @@ public class TrainingPhaseTests
     [Fact]
     public void Phases_with_enough_batches_keep_the_requested_epochs()
     {
-        var phases = TrainingPhase.Plan(Options(300), batchesPerEpoch: 100);
+        var phases = FineTunePhase.Plan(Options(300), batchesPerEpoch: 100);
         Assert.Equal([10, 10], phases.Select(p => p.Epochs));
         Assert.Equal(5, phases[1].ScalePatience(5));
-        Assert.Equal([10, 10], TrainingPhase.Plan(Options(0), batchesPerEpoch: 1).Select(p => p.Epochs));
+        Assert.Equal([10, 10], FineTunePhase.Plan(Options(0), batchesPerEpoch: 1).Select(p => p.Epochs));
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public class TrainingPhaseTests
         {
             Backbone = spec.Name, Freeze = FreezePolicy.Parse("gradual"), Epochs = 5, ProbeEpochs = 4, UnfreezeEpochs = 2, MinSteps = 0,
         };
-        var phases = TrainingPhase.Plan(options, batchesPerEpoch: 10, spec);
+        var phases = FineTunePhase.Plan(options, batchesPerEpoch: 10, spec);
         Assert.Equal(["probe", "unfreeze-layer2", "unfreeze-layer1", "finetune"], phases.Select(p => p.Name));
         Assert.Equal(["all", "until:layer1", "until:stem", "none"], phases.Select(p => p.Policy.ToString()));
         Assert.Equal([true, false, false, false], phases.Select(p => p.OnFeatures));
@@ -46,13 +46,13 @@ public class TrainingPhaseTests
         Assert.Equal([0, 4, 6, 8], phases.Select(p => p.FirstEpoch));
 
         // Stretched like every phase: 30 steps of 10 batches make each phase at least 3 epochs.
-        var stretched = TrainingPhase.Plan(options with { MinSteps = 30 }, batchesPerEpoch: 10, spec);
+        var stretched = FineTunePhase.Plan(options with { MinSteps = 30 }, batchesPerEpoch: 10, spec);
         Assert.Equal([4, 3, 3, 3], stretched.Select(p => p.Epochs));
         Assert.Equal([4, 2, 2, 1], stretched.Select(p => p.RequestedEpochs));
         Assert.Equal(15, stretched[^1].ScalePatience(5));
 
         // Without a spec the plan looks the backbone up in the registry.
-        Assert.Equal(phases, TrainingPhase.Plan(options, batchesPerEpoch: 10));
+        Assert.Equal(phases, FineTunePhase.Plan(options, batchesPerEpoch: 10));
     }
 
     [Fact]
@@ -60,8 +60,8 @@ public class TrainingPhaseTests
     {
         var spec = TinyBackbone.Register();
         var options = new FineTuneOptions { Backbone = spec.Name, Freeze = FreezePolicy.Parse("gradual"), Epochs = 4, UnfreezeEpochs = 2 };
-        var error = Assert.Throws<InputException>(() => TrainingPhase.CheckFits(options, spec));
+        var error = Assert.Throws<InputException>(() => FineTunePhase.CheckFits(options, spec));
         Assert.Contains("--epochs must be more than 4", error.Message);
-        TrainingPhase.CheckFits(options with { Epochs = 5 }, spec);
+        FineTunePhase.CheckFits(options with { Epochs = 5 }, spec);
     }
 }

@@ -1,0 +1,53 @@
+using TransferGen.Training;
+
+namespace TransferGen.Generation;
+
+/// <summary>
+/// A GAN run's config.json (kind "gan"): the options, and what they resolved to on the data (classes, channels, image
+/// size), so sampling and evaluation rebuild the generator from this file and model.pt alone.
+/// </summary>
+public sealed record GanRunConfig
+{
+    /// <summary>The run kind.</summary>
+    public const string RunKind = "gan";
+
+    /// <summary>Always "gan".</summary>
+    public string Kind { get; init; } = RunKind;
+
+    /// <summary>Every option of the run; a resume may raise <see cref="GanTrainingConfig.Epochs"/>.</summary>
+    public GanTrainingConfig Options { get; init; } = new();
+
+    /// <summary>The dataset as the user named it (null for one built in code).</summary>
+    public string? Dataset { get; init; }
+
+    /// <summary>Class names of the training data, indexed by label (what a conditional generator's labels mean).</summary>
+    public IReadOnlyList<string> Classes { get; init; } = [];
+
+    /// <summary>Channels of the generated images.</summary>
+    public int DataChannels { get; init; }
+
+    /// <summary>Side of the square generated images.</summary>
+    public int ImageSize { get; init; }
+
+    /// <summary>True when the generator takes a class label.</summary>
+    public bool Conditional { get; init; }
+
+    /// <summary>Images trained on (after subsetting).</summary>
+    public int TrainCount { get; init; }
+
+    /// <summary>TransferGen, TorchSharp and .NET versions.</summary>
+    public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>When the run started (UTC, ISO 8601).</summary>
+    public string Created { get; init; } = "";
+
+    /// <summary>What rebuilding the generator needs.</summary>
+    public GanModelInfo ModelInfo => new(Options.Arch, DataChannels, ImageSize, Classes, Conditional, Options.Model);
+
+    /// <summary>The config.json of a GAN run; an <see cref="InputException"/> naming the folder when it is not one.</summary>
+    public static GanRunConfig Read(RunFolder run)
+    {
+        RunFolder.OfKind(run.Path, "a GAN command", RunKind);
+        return RunFolder.ReadJson<GanRunConfig>(run.ConfigPath);
+    }
+}
