@@ -57,15 +57,10 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
     {
         if (settings.Model is null) throw new InputException("--model RUN is required.");
         if (settings.Data is null) throw new InputException("--data is required.");
-        using var model = TrainedModel.Load(settings.Model);
+        using var model = ImageClassifier.Load(settings.Model);
         var dataset = DatasetResolver.Load(settings.Data, settings.ToOptions());
-        if (!dataset.Classes.SequenceEqual(model.Classes))
-            throw new InputException($"{settings.Data} has classes ({string.Join(", ", dataset.Classes)}) other than the model's ({string.Join(", ", model.Classes)}).");
-        if (dataset.Shape.Channels != model.Config.DataChannels)
-            throw new InputException($"{settings.Data} has {dataset.Shape.Channels}-channel images but the model was trained on {model.Config.DataChannels}-channel ones.");
+        var report = model.Evaluate(dataset, settings.Split, settings.BatchSize);
         var split = dataset[settings.Split];
-        using var result = Evaluator.Run(model.Model, split, model.Transform, settings.BatchSize);
-        var report = ClassificationReport.Compute(result.Logits, result.Labels, model.Classes);
         var heatmap = settings.Heatmap ?? Path.Combine(settings.Model, $"confusion-{split.Name}.png");
         ConfusionHeatmap.SavePng(heatmap, report, $"{Path.GetFileName(Path.GetFullPath(settings.Model))} on {settings.Data} [{split.Name}]");
 

@@ -62,7 +62,7 @@ public sealed class LrFindCommand : Command<LrFindCommand.Settings>
         {
             progress.End();
         }
-        var (json, png) = LearningRateFinder.Save(result, settings.Out ?? ".");
+        var (json, png) = LearningRateFinder.Save(result, settings.Out ?? "lr-find", settings.Data);
         Report(result, settings, Path.GetFullPath(json), Path.GetFullPath(png));
         return 0;
     }

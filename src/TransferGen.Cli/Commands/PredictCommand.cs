@@ -43,23 +43,8 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         if (settings.Model is null) throw new InputException("--model RUN is required.");
-        using var model = TrainedModel.Load(settings.Model);
-        var predictions = new List<(string File, List<(string Class, double Probability)> Top)>();
-        // Batches of 64 files keep memory bounded for long file lists.
-        foreach (var chunk in settings.Files.Chunk(64))
-        {
-            using var probabilities = model.PredictFiles(chunk);
-            var k = Math.Min(settings.Top, model.Classes.Count);
-            var (values, indices) = probabilities.topk(k, dim: 1);
-            using (values)
-            using (indices)
-            {
-                var p = values.data<float>().ToArray();
-                var c = indices.data<long>().ToArray();
-                for (var i = 0; i < chunk.Length; i++)
-                    predictions.Add((chunk[i], Enumerable.Range(0, k).Select(j => (model.Classes[(int)c[i * k + j]], (double)p[i * k + j])).ToList()));
-            }
-        }
+        using var model = ImageClassifier.Load(settings.Model);
+        var predictions = model.Predict(settings.Files, settings.Top);
 
         if (settings.Json)
         {
@@ -68,7 +53,7 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
                 Model = Path.GetFullPath(settings.Model),
                 Predictions = predictions.Select(p => new
                 {
-                    p.File,
+                    File = p.Source,
                     Top = p.Top.Select(t => new { t.Class, t.Probability }),
                 }),
             };

@@ -84,17 +84,18 @@ public static class GanImageWriter
         return safe.Length == 0 || safe.StartsWith('.') ? "_" + safe : safe;
     }
 
-    static void CheckClass(IGenerator g, IReadOnlyList<string> classes, int? classIndex)
+    /// <summary>An <see cref="InvalidOptionException"/> when <paramref name="classIndex"/> is given to an unconditional model or is out of range.</summary>
+    internal static void CheckClass(IGenerator g, IReadOnlyList<string> classes, int? classIndex)
     {
         if (classIndex is not int k) return;
         if (g.ClassCount is null)
-            throw new InputException("--class needs a class-conditional model (trained with --arch cdcgan); this one is unconditional.");
+            throw new InvalidOptionException("{0} needs a class-conditional model (trained with the cdcgan architecture); this one is unconditional.", "Class");
         if (k < 0 || k >= g.ClassCount)
-            throw new InputException($"--class {k} is out of range: the model knows classes 0..{g.ClassCount - 1} ({string.Join(", ", classes)}).");
+            throw new InvalidOptionException($"{{0}} {k} is out of range: the model knows classes 0..{g.ClassCount - 1} ({string.Join(", ", classes)}).", "Class");
     }
 
     /// <summary>A conditional generator seen as an unconditional one that always draws class <paramref name="label"/>.</summary>
-    sealed class FixedClass(IGenerator inner, int label) : IGenerator
+    internal sealed class FixedClass(IGenerator inner, int label) : IGenerator
     {
         public int LatentDim => inner.LatentDim;
         public int? ClassCount => null;

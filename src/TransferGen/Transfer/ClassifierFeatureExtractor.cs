@@ -12,7 +12,7 @@ namespace TransferGen.Transfer;
 /// </summary>
 public sealed class ClassifierFeatureExtractor : IFeatureExtractor, IDisposable
 {
-    readonly TrainedModel _model;
+    readonly ImageClassifier _model;
 
     // The run's evaluation pipeline and the colour conversions are deterministic; they take a Random only by contract.
     static readonly Random Unused = new(0);
@@ -20,12 +20,12 @@ public sealed class ClassifierFeatureExtractor : IFeatureExtractor, IDisposable
     /// <summary>Loads the run folder at <paramref name="runPath"/>.</summary>
     public ClassifierFeatureExtractor(string runPath)
     {
-        _model = TrainedModel.Load(runPath);
+        _model = ImageClassifier.Load(runPath);
         Name = $"classifier:{Path.GetFileName(Path.GetFullPath(runPath).TrimEnd('/'))}";
     }
 
     /// <inheritdoc />
-    public int Dim => _model.Model.FeatureDim;
+    public int Dim => _model.Network.FeatureDim;
 
     /// <inheritdoc />
     public string Name { get; }
@@ -45,7 +45,7 @@ public sealed class ClassifierFeatureExtractor : IFeatureExtractor, IDisposable
         else if (x.shape[1] == 1 && wanted == 3) x = new GrayscaleToRgb().Apply(x, Unused);
         var bytes = x.clamp(0, 1).mul(255).round().to_type(ScalarType.Byte);
         var prepared = _model.Transform.Apply(bytes, Unused);
-        return _model.Model.Backbone.call(prepared).flatten(1).MoveToOuterDisposeScope();
+        return _model.Network.Backbone.call(prepared).flatten(1).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

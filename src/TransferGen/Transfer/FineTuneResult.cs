@@ -5,8 +5,8 @@ namespace TransferGen.Transfer;
 /// <summary>The outcome of a fine-tune. The caller owns <see cref="Model"/> and disposes it.</summary>
 public sealed record FineTuneResult
 {
-    /// <summary>The classifier with the selected (best validation) weights, in eval mode.</summary>
-    public required Classifier Model { get; init; }
+    /// <summary>The classifier with the selected (best validation) weights, in eval mode, with its preprocessing and classes.</summary>
+    public required ImageClassifier Model { get; init; }
 
     /// <summary>Class names, indexed by label.</summary>
     public required IReadOnlyList<string> Classes { get; init; }

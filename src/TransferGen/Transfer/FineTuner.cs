@@ -99,32 +99,34 @@ public sealed class FineTuner(FineTuneOptions options)
         var setup = Prepare(dataset);
         var (spec, device, train, validation, validationSource, weights, preprocessing, channels, model) = setup;
 
+        var config = new RunConfig
+        {
+            Kind = RunKind,
+            // A run folder as backbone by its absolute path, so a resume from another directory finds it.
+            Options = Options with { Backbone = spec.Name },
+            Dataset = datasetSpec,
+            DatasetStrict = datasetStrict,
+            DatasetFormat = dataset.Format,
+            Classes = dataset.Classes,
+            DataChannels = channels,
+            Backbone = spec.Name,
+            Weights = weights,
+            Preprocessing = preprocessing,
+            FeatureDim = spec.FeatureDim,
+            Source = source?.Spec,
+            SourceClasses = source?.Dataset.Classes,
+            SourceTrainCount = source?.Dataset["train"].Count,
+            TrainCount = train.Count,
+            ValidationCount = validation.Count,
+            ValidationSource = validationSource,
+            Versions = RunConfig.CurrentVersions(),
+            Created = DateTime.UtcNow.ToString("O"),
+        };
+        if (run is not null && resume is not null) config = RunConfig.Read(run);
         if (run is not null && resume is null)
         {
             run.Create();
-            RunFolder.WriteJson(run.ConfigPath, new RunConfig
-            {
-                Kind = RunKind,
-                // A run folder as backbone by its absolute path, so a resume from another directory finds it.
-                Options = Options with { Backbone = spec.Name },
-                Dataset = datasetSpec,
-                DatasetStrict = datasetStrict,
-                DatasetFormat = dataset.Format,
-                Classes = dataset.Classes,
-                DataChannels = channels,
-                Backbone = spec.Name,
-                Weights = weights,
-                Preprocessing = preprocessing,
-                FeatureDim = spec.FeatureDim,
-                Source = source?.Spec,
-                SourceClasses = source?.Dataset.Classes,
-                SourceTrainCount = source?.Dataset["train"].Count,
-                TrainCount = train.Count,
-                ValidationCount = validation.Count,
-                ValidationSource = validationSource,
-                Versions = RunConfig.CurrentVersions(),
-                Created = DateTime.UtcNow.ToString("O"),
-            });
+            RunFolder.WriteJson(run.ConfigPath, config);
             foreach (var stale in new[] { "metrics.jsonl", "metrics.json", "checkpoint.json", Checkpoint.FileName, "model.pt" })
                 File.Delete(Path.Combine(run.Path, stale));
         }
@@ -158,7 +160,7 @@ public sealed class FineTuner(FineTuneOptions options)
         }
         return new FineTuneResult
         {
-            Model = model,
+            Model = new ImageClassifier(config, model, device, run?.Path),
             Classes = dataset.Classes,
             BestValidationAccuracy = Math.Max(0, best.BestScore),
             BestEpoch = best.BestEpoch + 1,

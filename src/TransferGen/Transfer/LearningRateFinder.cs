@@ -91,14 +91,30 @@ public sealed class LearningRateFinder(FineTuneOptions options, LrFindOptions ra
         };
     }
 
+    /// <summary>The run kind of a range test's folder.</summary>
+    public const string RunKind = "lr-find";
+
     /// <summary>
-    /// Writes <paramref name="folder"/>/lr-find.json (the result) and lr-find.png (smoothed and per-batch loss against
-    /// the rate on a log axis, the suggested rate marked), each atomically; returns their paths.
+    /// Writes the range test as a run folder: config.json (kind "lr-find": the fine-tune options, the range, the
+    /// dataset), lr-find.json (the result) and lr-find.png (smoothed and per-batch loss against the rate on a log axis,
+    /// the suggested rate marked), each atomically; returns the paths of the last two. A folder holding another kind of
+    /// run is refused.
     /// </summary>
-    public static (string Json, string Png) Save(LrFindResult result, string folder)
+    public static (string Json, string Png) Save(LrFindResult result, string folder, string? datasetSpec = null)
     {
         ArgumentNullException.ThrowIfNull(result);
-        Directory.CreateDirectory(folder);
+        var run = new RunFolder(folder);
+        if (RunFolder.ReadKind(run.Path) is { } kind && kind != RunKind)
+            throw new InputException($"{folder} holds a '{kind}' run; write the range test into another folder.");
+        run.Create();
+        RunFolder.WriteJson(run.ConfigPath, new LrFindConfig
+        {
+            Options = result.Options,
+            Range = result.Range,
+            Dataset = datasetSpec,
+            Versions = RunFolder.CurrentVersions(),
+            Created = DateTime.UtcNow.ToString("O"),
+        });
         var json = Path.Combine(folder, "lr-find.json");
         var png = Path.Combine(folder, "lr-find.png");
         RunFolder.WriteJson(json, result);
@@ -161,6 +177,28 @@ public sealed class LearningRateFinder(FineTuneOptions options, LrFindOptions ra
             context.RequestStop(reason);
         }
     }
+}
+
+/// <summary>config.json of a range test's run folder.</summary>
+public sealed record LrFindConfig
+{
+    /// <summary>Always "lr-find".</summary>
+    public string Kind { get; init; } = LearningRateFinder.RunKind;
+
+    /// <summary>The fine-tune whose model, data and optimiser were tested.</summary>
+    public FineTuneOptions Options { get; init; } = new();
+
+    /// <summary>The range and stopping rule.</summary>
+    public LrFindOptions Range { get; init; } = new();
+
+    /// <summary>The dataset as the user named it.</summary>
+    public string? Dataset { get; init; }
+
+    /// <summary>TransferGen, TorchSharp and .NET versions.</summary>
+    public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>When the test ran (UTC, ISO 8601).</summary>
+    public string Created { get; init; } = "";
 }
 
 /// <summary>The session's batches and steps without its validation: the range test only trains.</summary>

@@ -35,11 +35,11 @@ public class PretrainCommandTests
         Assert.True(finetune.ExitCode == 0, finetune.StdErr);
         using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(tuned, "config.json"))))
             Assert.Equal(Path.GetFullPath(pretrained), config.RootElement.GetProperty("backbone").GetString());
-        using (var before = TrainedModel.Load(pretrained))
-        using (var after = TrainedModel.Load(tuned))
+        using (var before = ImageClassifier.Load(pretrained))
+        using (var after = ImageClassifier.Load(tuned))
         {
-            var expected = before.Model.Backbone.state_dict();
-            var actual = after.Model.Backbone.state_dict();
+            var expected = before.Network.Backbone.state_dict();
+            var actual = after.Network.Backbone.state_dict();
             Assert.Equal(expected.Count, actual.Count);
             foreach (var (key, tensor) in expected)
                 Assert.True(tensor.allclose(actual[key], rtol: 0, atol: 0), $"{key} is not the pretrained weight");

@@ -101,11 +101,11 @@ public class JointObjectiveTests
             Assert.All(one.History.Skip(1), h => Assert.True(h["train_source_loss"] > 0));
             Assert.All(one.History.Skip(1), h => Assert.InRange(h["train_source_accuracy"], 0, 1));
 
-            var expected = plain.Model.state_dict();
-            var withZero = zero.Model.state_dict();
+            var expected = plain.Model.Network.state_dict();
+            var withZero = zero.Model.Network.state_dict();
             foreach (var (name, tensor) in expected) Assert.True(Same(tensor, withZero[name]), $"λ = 0 changed {name}");
             Assert.Equal(plain.History.Select(h => h["val_loss"]), zero.History.Select(h => h["val_loss"]));
-            Assert.False(Same(expected["backbone.layer2.0.weight"], one.Model.state_dict()["backbone.layer2.0.weight"]), "λ = 1 left the backbone as a plain fine-tune does");
+            Assert.False(Same(expected["backbone.layer2.0.weight"], one.Model.Network.state_dict()["backbone.layer2.0.weight"]), "λ = 1 left the backbone as a plain fine-tune does");
         }
     }
 

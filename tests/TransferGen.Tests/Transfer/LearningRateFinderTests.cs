@@ -1,3 +1,4 @@
+using TransferGen.Training;
 using TransferGen.Tests.Data;
 using TransferGen.Transfer;
 
@@ -113,7 +114,8 @@ public class LearningRateFinderTests
         using var folder = new TempFolder();
         var result = new LearningRateFinder(Tiny("none"), new LrFindOptions { MinLr = 1e-4, MaxLr = 1, Steps = 8 }).Run(StripeData.Dataset());
         var (json, png) = LearningRateFinder.Save(result, folder["out"]);
-        Assert.Equal(["lr-find.json", "lr-find.png"], Directory.GetFiles(folder["out"]).Select(Path.GetFileName).Order());
+        Assert.Equal(["config.json", "lr-find.json", "lr-find.png"], Directory.GetFiles(folder["out"]).Select(Path.GetFileName).Order());
+        Assert.Equal("lr-find", RunFolder.ReadKind(folder["out"]));
         using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
         foreach (var key in new[] { "lrs", "losses", "smoothed", "suggested_lr", "min_loss_lr", "phase", "options", "range" })
             Assert.True(document.RootElement.TryGetProperty(key, out _), key);

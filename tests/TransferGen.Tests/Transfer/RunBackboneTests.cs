@@ -33,7 +33,7 @@ public class RunBackboneTests
         return folder[name];
     }
 
-    static Dictionary<string, Tensor> BackboneState(TrainedModel model) => model.Model.Backbone.state_dict();
+    static Dictionary<string, Tensor> BackboneState(ImageClassifier model) => model.Network.Backbone.state_dict();
 
     static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.allclose(b, rtol: 0, atol: 0);
 
@@ -60,17 +60,17 @@ public class RunBackboneTests
         Assert.Equal(WeightsChoice.Builtin, config.Weights);
         Assert.Equal(sourceConfig.Preprocessing.Mean, config.Preprocessing.Mean);
 
-        using var pretrained = TrainedModel.Load(source);
-        using var tuned = TrainedModel.Load(folder["target"]);
+        using var pretrained = ImageClassifier.Load(source);
+        using var tuned = ImageClassifier.Load(folder["target"]);
         var expected = BackboneState(pretrained);
         var actual = BackboneState(tuned);
         Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
         foreach (var (key, tensor) in expected) Assert.True(Same(tensor, actual[key]), $"{key} differs from the pretrained backbone");
-        Assert.Equal(2, tuned.Model.ClassCount);
+        Assert.Equal(2, tuned.Network.ClassCount);
         // The source run saw gray images: colour target images are made gray, then replicated for the RGB statistics.
         Assert.Contains("RgbToGrayscale", tuned.Transform.ToString());
         Assert.Equal(3, tuned.Config.DataChannels);
-        using var evaluation = Evaluator.Run(tuned.Model, target["test"], tuned.Transform, 8);
+        using var evaluation = Evaluator.Run(tuned.Network, target["test"], tuned.Transform, 8);
         Assert.InRange(evaluation.Accuracy(), 0, 1);
     }
 
@@ -88,8 +88,8 @@ public class RunBackboneTests
         new FineTuner(Tiny with { Backbone = source, Freeze = FreezePolicy.Parse("until:layer1"), Epochs = 2 })
             .Run(target, new RunFolder(folder["target"])).Model.Dispose();
 
-        using var pretrained = TrainedModel.Load(source);
-        using var tuned = TrainedModel.Load(folder["target"]);
+        using var pretrained = ImageClassifier.Load(source);
+        using var tuned = ImageClassifier.Load(folder["target"]);
         var before = BackboneState(pretrained);
         var after = BackboneState(tuned);
         Assert.Equal([8L, 1, 3, 3], after["conv1.weight"].shape);

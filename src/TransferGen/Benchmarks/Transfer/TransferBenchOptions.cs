@@ -31,7 +31,7 @@ public sealed record TransferBenchOptions
     public int ImageSize { get; init; } = new FineTuneOptions().ImageSize;
 
     /// <summary>The fewest optimiser steps per phase (see <see cref="FineTuneOptions.MinSteps"/>).</summary>
-    public int MinSteps { get; init; } = new FineTuneOptions().MinSteps;
+    public int MinSteps { get; init; } = FineTuneOptions.SmallDataMinSteps;
 
     /// <summary>Seed of subsampling, validation split, initialisation, shuffling and augmentation.</summary>
     public int Seed { get; init; }
