@@ -71,6 +71,6 @@ public class GanStepTests
     {
         var o = new GanStepOptions();
         Assert.Equal((0.5, 0.999, 2e-4, 2e-4, 10.0), (o.Beta1, o.Beta2, o.GeneratorLearningRate, o.DiscriminatorLearningRate, o.GradientPenaltyWeight));
-        Assert.Throws<InputException>(() => (o with { Beta1 = 1.0 }).Validate());
+        Assert.Equal(["GanStepOptions.Beta1"], Assert.Throws<InvalidOptionException>(() => (o with { Beta1 = 1.0 }).Validate()).Properties);
     }
 }
