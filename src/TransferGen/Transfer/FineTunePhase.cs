@@ -56,9 +56,10 @@ public sealed record FineTunePhase(string Name, int FirstEpoch, int Epochs, Free
         if (options.Freeze.Kind != FreezeKind.Gradual) return;
         var unfreezing = UnfreezingEpochs(options, spec);
         if (options.Epochs <= unfreezing)
-            throw new InputException($"--freeze gradual spends {unfreezing} epochs unfreezing the {spec.Stages.Count - 1} later stages of " +
-                                     $"'{spec.Name}' (--unfreeze-epochs {options.UnfreezeEpochs} each), so --epochs must be more than " +
-                                     $"{unfreezing}, got {options.Epochs}.");
+            throw new InvalidOptionException($"{{0}} gradual spends {unfreezing} epochs unfreezing the {spec.Stages.Count - 1} later stages of " +
+                                             $"'{spec.Name}' ({{1}} {options.UnfreezeEpochs} each), so {{2}} must be more than " +
+                                             $"{unfreezing}, got {options.Epochs}.",
+                "FineTuneOptions.Freeze", "FineTuneOptions.UnfreezeEpochs", "FineTuneOptions.Epochs");
     }
 
     /// <summary>Early-stopping patience in this phase's epochs: the requested patience, stretched like the phase.</summary>

@@ -95,7 +95,7 @@ public sealed class FineTuner(FineTuneOptions options)
         var clock = Stopwatch.StartNew();
         if (source is not null) JointObjective.Check(source);
         if (run is not null && resume is null && RunBackbone.DependsOn(Options.Backbone, run.Path))
-            throw new InputException($"{run.Path}: the run would overwrite the run its backbone comes from; choose another --out.");
+            throw new InputException($"{run.Path}: the run would overwrite the run its backbone comes from; choose another run folder.");
         var setup = Prepare(dataset);
         var (spec, device, train, validation, validationSource, weights, preprocessing, channels, model) = setup;
 
@@ -190,7 +190,7 @@ public sealed class FineTuner(FineTuneOptions options)
         Options.Freeze.Validate(spec);
         FineTunePhase.CheckFits(Options, spec);
         if (Options.ImageSize % spec.InputSizeMultiple != 0)
-            throw new InputException($"Backbone '{spec.Name}' needs an --image-size that is a multiple of {spec.InputSizeMultiple}, got {Options.ImageSize}.");
+            throw new InvalidOptionException($"Backbone '{spec.Name}' needs an {{0}} that is a multiple of {spec.InputSizeMultiple}, got {Options.ImageSize}.", "FineTuneOptions.ImageSize");
         var device = ResolveDevice(Options.Device);
         torch.manual_seed(Options.Seed);
 
@@ -199,7 +199,7 @@ public sealed class FineTuner(FineTuneOptions options)
         var weights = Options.FromScratch ? WeightsChoice.Scratch
             : Options.WeightsFile is not null ? WeightsChoice.File
             : spec.CreatePretrained is not null ? WeightsChoice.Builtin
-            : throw new InputException($"Backbone '{spec.Name}' has no built-in weights; give --weights FILE or --from-scratch.");
+            : throw new InvalidOptionException($"Backbone '{spec.Name}' has no built-in weights; give {{0}} or set {{1}}.", "FineTuneOptions.WeightsFile", "FineTuneOptions.FromScratch");
         var seen = Backbones.ChannelsFor(spec, channels);
         var preprocessing = Backbones.EffectivePreprocessing(spec, seen, Options.Gray);
         var model = Backbones.CreateClassifier(spec, weights, Options.WeightsFile, dataset.Classes.Count, seen, Options.Gray, Options.Dropout,

@@ -62,7 +62,7 @@ public sealed class LearningRateFinder(FineTuneOptions options, LrFindOptions ra
             callbacks.AddRange(ProbeCallbacks);
             new TrainingLoop<Batch>(new WithoutValidation(session), callbacks).Fit(context, cancellationToken);
             if (context.StopIsFailure)
-                throw new InputException($"The head-only probe before the range test diverged ({context.StopReason}); lower --lr ({Options.LearningRate}), which the probe trains with.");
+                throw new InvalidOptionException($"The head-only probe before the range test diverged ({context.StopReason}); lower {{0}} ({Options.LearningRate}), which the probe trains with.", "FineTuneOptions.LearningRate");
         }
 
         var test = new RangeTest(session, Range, StepDone);
@@ -72,7 +72,7 @@ public sealed class LearningRateFinder(FineTuneOptions options, LrFindOptions ra
         rangeContext.Epoch = tested.FirstEpoch;
         new TrainingLoop<Batch>(new WithoutValidation(session), [test]).Fit(rangeContext, cancellationToken);
         if (test.Lrs.Count == 0)
-            throw new InputException($"The loss was not finite at the first step (head rate {Range.MinLr}); lower --min-lr.");
+            throw new InvalidOptionException($"The loss was not finite at the first step (head rate {Range.MinLr}); lower {{0}}.", "LrFindOptions.MinLr");
 
         var (suggested, rule, min) = LrFindResult.Suggest(test.Lrs, test.Smoothed, skip: Range.Steps / 10);
         return new LrFindResult

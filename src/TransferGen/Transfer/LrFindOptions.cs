@@ -21,18 +21,20 @@ public sealed record LrFindOptions
     /// <summary>Head learning rate of step <paramref name="step"/> (from 0): exponential from <see cref="MinLr"/> to <see cref="MaxLr"/>.</summary>
     public double RateAt(int step) => MinLr * Math.Pow(MaxLr / MinLr, step / (double)(Steps - 1));
 
-    /// <summary>Throws <see cref="InputException"/> for values that make no sense.</summary>
+    /// <summary>Throws an <see cref="InvalidOptionException"/> naming the first option whose value makes no sense.</summary>
     public void Validate()
     {
-        static void Require(bool ok, string message)
+        static void Require(bool ok, string template, params string[] properties)
         {
-            if (!ok) throw new InputException(message);
+            if (!ok) throw new InvalidOptionException(template, properties);
         }
-        Require(MinLr > 0 && double.IsFinite(MinLr), $"--min-lr must be positive, got {MinLr}.");
-        Require(double.IsFinite(MaxLr), $"--max-lr must be finite, got {MaxLr}.");
-        Require(MinLr < MaxLr, $"--min-lr must be below --max-lr, got {MinLr} and {MaxLr}.");
-        Require(Steps >= 5, $"--steps must be at least 5, got {Steps}.");
-        Require(Beta is >= 0 and < 1, $"the smoothing factor must be in [0, 1), got {Beta}.");
-        Require(DivergenceFactor > 1, $"the divergence factor must be above 1, got {DivergenceFactor}.");
+        Require(MinLr > 0 && double.IsFinite(MinLr), $"{{0}} must be positive, got {MinLr}.", P(nameof(MinLr)));
+        Require(double.IsFinite(MaxLr), $"{{0}} must be finite, got {MaxLr}.", P(nameof(MaxLr)));
+        Require(MinLr < MaxLr, $"{{0}} must be below {{1}}, got {MinLr} and {MaxLr}.", P(nameof(MinLr)), P(nameof(MaxLr)));
+        Require(Steps >= 5, $"{{0}} must be at least 5, got {Steps}.", P(nameof(Steps)));
+        Require(Beta is >= 0 and < 1, $"{{0}} (the smoothing factor) must be in [0, 1), got {Beta}.", P(nameof(Beta)));
+        Require(DivergenceFactor > 1, $"{{0}} must be above 1, got {DivergenceFactor}.", P(nameof(DivergenceFactor)));
     }
+
+    static string P(string property) => $"{nameof(LrFindOptions)}.{property}";
 }

@@ -13,6 +13,28 @@ public class ErrorReportingTests
         Assert.Equal("data.idx: the file is truncated.", message);
     }
 
+    [Theory]
+    [InlineData("FineTuneOptions.Epochs", "--epochs")]
+    [InlineData("FineTuneOptions.LearningRate", "--lr")]
+    [InlineData("FineTuneOptions.SourceLambda", "--lambda")]
+    [InlineData("FineTuneOptions.WeightsFile", "--weights")]
+    [InlineData("GanStepOptions.GeneratorLearningRate", "--g-lr")]
+    [InlineData("LrFindOptions.MinLr", "--min-lr")]
+    public void A_library_option_error_names_the_flag_that_sets_the_option(string property, string flag)
+    {
+        var (message, code) = CliApp.Classify(new InvalidOptionException("{0} must be at least 1, got 0.", property));
+        Assert.Equal((flag + " must be at least 1, got 0.", CliApp.BadInput), (message, code));
+    }
+
+    [Fact]
+    public void Stopping_by_ctrl_c_is_exit_code_130()
+    {
+        var stopped = new TransferGen.Training.TrainingCancelledException(2, 5, 7, 40, 87, "/runs/x", default);
+        var (message, code) = CliApp.Classify(stopped);
+        Assert.Equal(CliApp.Interrupted, code);
+        Assert.Equal("stopped in epoch 3/5 after batch 7/40; the checkpoint in /runs/x continues from there with --resume", message);
+    }
+
     [Fact]
     public void A_native_load_failure_says_why_and_what_to_do_in_one_sentence()
     {

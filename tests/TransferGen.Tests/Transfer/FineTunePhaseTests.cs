@@ -60,8 +60,9 @@ public class FineTunePhaseTests
     {
         var spec = TinyBackbone.Register();
         var options = new FineTuneOptions { Backbone = spec.Name, Freeze = FreezePolicy.Parse("gradual"), Epochs = 4, UnfreezeEpochs = 2 };
-        var error = Assert.Throws<InputException>(() => FineTunePhase.CheckFits(options, spec));
-        Assert.Contains("--epochs must be more than 4", error.Message);
+        var error = Assert.Throws<InvalidOptionException>(() => FineTunePhase.CheckFits(options, spec));
+        Assert.Contains("FineTuneOptions.Epochs must be more than 4", error.Message);
+        Assert.Contains("--epochs must be more than 4", error.Render(p => "--" + string.Concat(p.Split('.')[^1].Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()))));
         FineTunePhase.CheckFits(options with { Epochs = 5 }, spec);
     }
 }

@@ -106,7 +106,7 @@ public class LearningRateFinderTests
     [InlineData(1e-7, 10.0, 4)]
     [InlineData(0.0, 10.0, 100)]
     public void Nonsensical_ranges_are_input_errors(double min, double max, int steps) =>
-        Assert.Throws<InputException>(() => new LrFindOptions { MinLr = min, MaxLr = max, Steps = steps }.Validate());
+        Assert.Throws<InvalidOptionException>(() => new LrFindOptions { MinLr = min, MaxLr = max, Steps = steps }.Validate());
 
     [Fact]
     public void Save_writes_the_curve_and_the_plot()
