@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console.Cli;
+using TransferGen.Cli.Progress;
 using TransferGen.Data;
 using TransferGen.Models;
 using TransferGen.Reports;
@@ -51,16 +52,15 @@ public sealed class LrFindCommand : Command<LrFindCommand.Settings>
 
         if (options.Freeze.Kind is FreezeKind.Auto or FreezeKind.Gradual)
             Console.Error.WriteLine("Training the head on cached features first (the probe that finetune runs before the fine-tune phase).");
-        var progress = new LrFindProgress();
-        var finder = new LearningRateFinder(options, range) { StepDone = progress.Step, ProbeCallbacks = { new TrainingProgress() } };
         LrFindResult result;
-        try
+        using (var progress = RunProgress.ForStderr(settings.Json))
         {
+            var finder = new LearningRateFinder(options, range)
+            {
+                StepDone = new RangeTestProgress(progress, options.BatchSize).Step,
+                ProbeCallbacks = { new ProgressCallback(progress, ProgressFormat.Classifier) },
+            };
             result = finder.Run(dataset);
-        }
-        finally
-        {
-            progress.End();
         }
         var (json, png) = LearningRateFinder.Save(result, settings.Out ?? ".");
         Report(result, settings, Path.GetFullPath(json), Path.GetFullPath(png));

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
+using TransferGen.Cli.Progress;
 using TransferGen.Generation;
 using TransferGen.Models.Gan;
 
@@ -109,11 +110,12 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
         var (config, run, resume) = s.Resume is { } resumeRun ? ForResume(s, resumeRun) : ForNewRun(s);
-        var progress = new GanProgress(TimeSpan.FromSeconds(2));
         Console.Error.WriteLine(resume
             ? $"Resuming {run} ({config.Arch} on {config.Data}) up to epoch {config.Epochs}."
             : $"Training {config.Arch} on {config.Data} into {run} for {config.Epochs} epoch(s){(config.DryRun ? " (dry run)" : "")}.");
-        var result = GanTrainer.Train(config, run, resume, [progress]);
+        GanTrainingResult result;
+        using (var progress = RunProgress.ForStderr(json: false))
+            result = GanTrainer.Train(config, run, resume, [new ProgressCallback(progress, ProgressFormat.Gan)]);
 
         if (result.Diverged)
         {
