@@ -13,6 +13,16 @@ namespace TransferGen.Cli.Commands;
 /// <summary>`transfergen lr-find`: the learning-rate range test of the fine-tune the same options would run.</summary>
 public sealed class LrFindCommand : Command<LrFindCommand.Settings>
 {
+    /// <summary>What `transfergen lr-find --help` explains under the command's one-line summary.</summary>
+    public const string Details =
+        "Smith's range test (fastai's lr_find): trains --steps mini-batches with the head rate growing exponentially from "
+        + "--min-lr to --max-lr (backbone groups keep --backbone-lr-factor of it), stops when the smoothed loss (EMA 0.98, "
+        + "bias-corrected) exceeds 4x its minimum or is not finite, and suggests the rate 2/3 along the longest fall of the "
+        + "smoothed loss (also reported: the minimum-loss rate / 10). --freeze auto or gradual: tests the phase that trains the "
+        + "whole backbone, starting from the head that the probe (cached features, trained at --lr) gives it, as finetune "
+        + "would; until:STAGE, none: as given; all: the head on cached features. Pass the suggestion to finetune as --lr. "
+        + "Writes lr-find.png and lr-find.json into --out; keeps no model.";
+
     /// <summary>Options of `lr-find`: every model, data and optimiser option of finetune, plus the range.</summary>
     public sealed class Settings : FineTuneCommand.Settings
     {
