@@ -153,7 +153,10 @@ public static class CliApp
         for (var inner = e; inner != null; inner = inner.InnerException)
         {
             if (inner is InputException input) return (input.Message, BadInput);
-            if (inner is CommandParseException or CommandRuntimeException) return (inner.Message, BadInput);
+            if (inner is CommandParseException or CommandRuntimeException)
+                // A numeric option without its value fails to convert Spectre's stand-in (see CommonSettings.MissingValue).
+                return (inner.Message.Contains($"'{Commands.CommonSettings.MissingValue}'", StringComparison.Ordinal)
+                    ? "An option is missing its value." : inner.Message, BadInput);
         }
         if (LibTorchLoadFailure(e) is { } why)
             return ($"LibTorch could not be loaded ({why}); rebuild with `dotnet build` on this machine (the build patches "
