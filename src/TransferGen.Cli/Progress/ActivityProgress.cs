@@ -74,6 +74,8 @@ public sealed class ActivityProgress(IAnsiConsole? live, TextWriter plain, TimeS
             Report(string.Create(CultureInfo.InvariantCulture,
                 $"features of {what}: {seen}/{total} images  {ProgressText.Speed(speed)} img/s  ETA {ProgressText.Duration(left)}"));
         }
+        // The spinner stays up while the scores are computed from the features.
+        Report($"features of {what}: {seen} images done");
     }
 
     void Line(string text)
