@@ -20,7 +20,7 @@ namespace TransferGen.Cli.Progress;
 public sealed class LiveProgressView(IAnsiConsole console) : IProgressView
 {
     Thread? _thread;
-    ManualResetEventSlim? _stop;
+    ManualResetEventSlim? _ready, _stop;
     ProgressTask? _epochRow, _runRow;
 
     /// <summary>Why the display could not start, if it could not.</summary>
@@ -32,8 +32,8 @@ public sealed class LiveProgressView(IAnsiConsole console) : IProgressView
         End();
         Failure = null;
         var showRun = shape.Epochs - shape.FirstEpoch > 1;
+        var ready = _ready = new ManualResetEventSlim();
         var stop = _stop = new ManualResetEventSlim();
-        using var ready = new ManualResetEventSlim();
         _thread = new Thread(() => Show(showRun, ready, stop)) { IsBackground = true, Name = "progress display" };
         AppDomain.CurrentDomain.ProcessExit += ShowCursor;
         _thread.Start();
@@ -96,8 +96,9 @@ public sealed class LiveProgressView(IAnsiConsole console) : IProgressView
         _stop!.Set();
         _thread.Join();
         _stop.Dispose();
+        _ready!.Dispose();
         _thread = null;
-        _stop = null;
+        _ready = _stop = null;
         AppDomain.CurrentDomain.ProcessExit -= ShowCursor;
     }
 
