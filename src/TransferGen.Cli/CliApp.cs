@@ -63,16 +63,24 @@ public static class CliApp
             Console.Error.WriteLine("Stopping after the current batch (press Ctrl-C again to quit at once).");
         });
 
-    /// <summary>Registers every command; shared with the in-process tests.</summary>
+    /// <summary>
+    /// Registers every command, the help provider and the parsing rules; shared with the in-process tests. Each command's
+    /// description is one line for the listings, optionally followed (<see cref="CliHelpProvider.Describe"/>) by an
+    /// explanation that only its own `--help` shows.
+    /// </summary>
     public static void Configure(IConfigurator config)
     {
+        ArgumentNullException.ThrowIfNull(config);
         config.SetApplicationName("transfergen");
         config.SetApplicationVersion(typeof(CliApp).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+        config.SetHelpProvider(new CliHelpProvider(config.Settings));
+        // Also set by Run; here too so that in-process tests parse exactly as the tool does.
+        config.UseStrictParsing();
         config.AddBranch("data", data =>
         {
             data.SetDescription("Inspect datasets.");
             data.AddCommand<DataInfoCommand>("info")
-                .WithDescription("Show a dataset's format, classes, image shape and per-class counts; optionally write a grid of examples.")
+                .WithDescription("Show a dataset's format, classes, image shape and per-class counts; --grid draws examples.")
                 .WithExample("data", "info", "fashion-mnist", "--grid", "samples.png")
                 .WithExample("data", "info", "./my-images", "--json");
         });
@@ -80,18 +88,28 @@ public static class CliApp
         {
             bench.SetDescription("Measure speed and quality with fixed, reproducible workloads.");
             bench.AddCommand<BenchThroughputCommand>("throughput")
-                .WithDescription("Images per second of a ResNet18 training step (W1), ResNet18 inference (W2) and a DCGAN step (W3) on this CPU.")
+                .WithDescription(CliHelpProvider.Describe(
+                    "Images/s of a ResNet18 training step (W1), ResNet18 inference (W2) and a DCGAN step (W3).",
+                    "Medians of timed repetitions after untimed warm-up ones, on this machine's CPU; --variants measures each "
+                    + "workload's defaults against one-change variants (threads, channels-last, ...) interleaved in the same run."))
                 .WithExample("bench", "throughput", "--json")
                 .WithExample("bench", "throughput", "--variants");
             bench.AddCommand<BenchGanCommand>("gan")
-                .WithDescription("FID/KID vs epoch of DCGAN and the conditional DCGAN trained on the same budget, with the real-vs-real floor.")
+                .WithDescription(CliHelpProvider.Describe(
+                    "FID/KID per epoch of DCGAN and the conditional DCGAN trained on the same budget.",
+                    "Also scores real train images against real test images: the floor no generator can beat. Writes results.json, "
+                    + "results.md, fid.png, the final sample grids and the run folders into --out."))
                 .WithExample("bench", "gan", "--out", "bench/gan");
             bench.AddCommand<BenchMemoryCommand>("memory")
                 .WithDescription("RSS and live tensors over thousands of small fine-tune and GAN steps: memory must stay flat")
                 .WithExample("bench", "memory")
                 .WithExample("bench", "memory", "--steps", "5000", "--json");
             bench.AddCommand<BenchTransferCommand>("transfer")
-                .WithDescription("Test accuracy and time of from-scratch vs linear probe vs fine-tune with 10, 100, 1000 labels per class and the full training set.")
+                .WithDescription(CliHelpProvider.Describe(
+                    "Test accuracy and time of from-scratch vs linear probe vs fine-tune at several label budgets.",
+                    "Each run is one finetune with the same epochs, batch size, image size and seed: scratch (--from-scratch --freeze none), "
+                    + "probe (--freeze all) and finetune (--freeze auto), by default at 10, 100 and 1000 labels per class and the full "
+                    + "training set, each scored on the whole test split."))
                 .WithExample("bench", "transfer", "--out", "bench/transfer")
                 .WithExample("bench", "transfer", "--out", "bench/transfer", "--resume")
                 .WithExample("bench", "transfer", "--quick", "--json");
@@ -111,28 +129,31 @@ public static class CliApp
                 .WithExample("gan", "evaluate", "--model", "runs/dcgan", "--data", "fashion-mnist", "-n", "1000");
         });
         config.AddCommand<FidCommand>("fid")
-            .WithDescription("FID and KID between two image sets (dataset names or folders), stating the feature network and resize.")
+            .WithDescription(CliHelpProvider.Describe(
+                "FID and KID between two image sets (dataset names or folders).",
+                "The report states the feature network and the resize it used: scores compare only when those are the same."))
             .WithExample("fid", "fashion-mnist", "./generated", "--features", "pixels", "--json");
         config.AddCommand<BackbonesCommand>("backbones")
-            .WithDescription("List the backbones: feature size, native input size, weights, stages, licence. "
-                             + "The run folder of a `pretrain` or `finetune` is a backbone too (--backbone RUN).");
+            .WithDescription(CliHelpProvider.Describe(
+                "List the backbones: feature size, native input size, weights, stages, licence.",
+                "The run folder of a `pretrain` or `finetune` is a backbone too (--backbone RUN)."));
         config.AddCommand<PretrainCommand>("pretrain")
-            .WithDescription("Train a backbone architecture from random weights on a source dataset (all parameters) into a run folder, for `finetune --backbone RUN`.")
+            .WithDescription(CliHelpProvider.Describe(
+                "Train a backbone from random weights on a source dataset, for `finetune --backbone RUN`.",
+                "Every parameter trains at --lr (finetune --from-scratch --freeze none --backbone-lr-factor 1, with the same options); "
+                + "the run folder it writes is a backbone that `finetune --backbone RUN` starts from. --resume RUN continues a run."))
             .WithExample("pretrain", "--data", "./cifar-10-batches-bin", "--arch", "resnet18", "--out", "runs/source", "--epochs", "20", "--image-size", "32")
             .WithExample("pretrain", "--resume", "runs/source");
         config.AddCommand<FineTuneCommand>("finetune")
-            .WithDescription("Fine-tune a backbone (a registry name or a run folder) on a dataset into a run folder (or --resume one).")
+            .WithDescription(CliHelpProvider.Describe(
+                "Fine-tune a backbone (a registry name or a run folder) on a dataset into a run folder.",
+                "By default (--freeze auto) a linear head is trained on cached backbone features first, then the whole network with "
+                + "the backbone at --lr x --backbone-lr-factor. --resume RUN continues a killed run from its last checkpoint."))
             .WithExample("finetune", "--data", "fashion-mnist", "--backbone", "resnet18", "--from-scratch", "--out", "runs/r18", "--labels-per-class", "100")
             .WithExample("finetune", "--data", "fashion-mnist", "--backbone", "runs/source", "--out", "runs/target", "--labels-per-class", "100")
             .WithExample("finetune", "--resume", "runs/r18");
         config.AddCommand<LrFindCommand>("lr-find")
-            .WithDescription("Learning-rate range test (Smith; fastai's lr_find) of the fine-tune the same options would run: trains --steps "
-                + "mini-batches with the head rate growing exponentially from --min-lr to --max-lr (backbone groups keep "
-                + "--backbone-lr-factor of it), stops when the smoothed loss (EMA 0.98, bias-corrected) exceeds 4x its minimum or is "
-                + "not finite, and suggests the rate 2/3 along the longest fall of the smoothed loss (also reported: minimum-loss rate / 10). "
-                + "--freeze auto or gradual: tests the phase that trains the whole backbone, starting from the head that the probe "
-                + "(cached features, trained at --lr) gives it, as finetune would; until:STAGE, none: as given; all: the head on cached "
-                + "features. Pass the suggestion to finetune as --lr. Writes lr-find.png and lr-find.json into --out; keeps no model.")
+            .WithDescription(CliHelpProvider.Describe("Learning-rate range test of the fine-tune the same options describe: suggests --lr.", LrFindCommand.Details))
             .WithExample("lr-find", "--data", "fashion-mnist", "--backbone", "resnet18-imagenet", "--labels-per-class", "100", "--out", "runs/lr")
             .WithExample("lr-find", "--data", "./my-images", "--backbone", "resnet18", "--weights", "resnet18.pth", "--freeze", "until:layer2", "--json");
         config.AddCommand<PredictCommand>("predict")
@@ -162,7 +183,10 @@ public static class CliApp
             if (inner is OperationCanceledException) return ("stopped before training began; nothing was saved", Interrupted);
             if (inner is InvalidOptionException option) return (option.Render(OptionFlags.Flag), BadInput);
             if (inner is InputException input) return (input.Message, BadInput);
-            if (inner is CommandParseException or CommandRuntimeException) return (inner.Message, BadInput);
+            if (inner is CommandParseException or CommandRuntimeException)
+                // A numeric option without its value fails to convert Spectre's stand-in (see CommonSettings.MissingValue).
+                return (inner.Message.Contains($"'{Commands.CommonSettings.MissingValue}'", StringComparison.Ordinal)
+                    ? "An option is missing its value." : inner.Message, BadInput);
         }
         if (LibTorchLoadFailure(e) is { } why)
             return ($"LibTorch could not be loaded ({why}); rebuild with `dotnet build` on this machine (the build patches "

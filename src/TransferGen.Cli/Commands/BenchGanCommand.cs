@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using TransferGen.Benchmarks.Gan;
+using TransferGen.Cli.Progress;
 
 namespace TransferGen.Cli.Commands;
 
@@ -91,10 +92,11 @@ public sealed class BenchGanCommand : Command<BenchGanCommand.Settings>
         var folder = Path.GetFullPath(settings.Out);
         Directory.CreateDirectory(folder);
         var log = CliConsole.Error;
+        using var progress = RunProgress.ForStderr(settings.Json);
         var report = GanBenchmark.Run(settings.ToOptions(), folder, "transfergen " + string.Join(' ', context.Arguments),
             progress: line => log.WriteLine(line),
             saved: r => GanBenchFiles.Save(folder, r),
-            trainingCallbacks: [new GanProgress(TimeSpan.FromSeconds(1))]);
+            trainingCallbacks: [new ProgressCallback(progress, ProgressFormat.Gan)]);
 
         if (settings.Json)
         {

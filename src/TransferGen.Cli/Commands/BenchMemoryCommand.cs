@@ -5,6 +5,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using TransferGen.Benchmarks;
 using TransferGen.Benchmarks.Memory;
+using TransferGen.Cli.Progress;
 
 namespace TransferGen.Cli.Commands;
 
@@ -71,11 +72,10 @@ public sealed class BenchMemoryCommand : Command<BenchMemoryCommand.Settings>
         var sampleAt = SamplePoints(settings.First, settings.Steps);
         var environment = BenchmarkEnvironment.Current();
         var runs = new List<MemoryRun>();
+        var progress = ActivityProgress.ForStderr(settings.Json);
         foreach (var name in names)
-        {
-            CliConsole.Error.WriteLine($"bench memory: {name}, {settings.Warmup} warm-up steps, then {settings.Steps} counted steps...");
-            runs.Add(MemoryWorkloads.Run(name, sampleAt, settings.Warmup));
-        }
+            runs.Add(progress.Run($"bench memory: {name}, {settings.Warmup} warm-up steps, then {settings.Steps} counted steps...",
+                () => MemoryWorkloads.Run(name, sampleAt, settings.Warmup)));
 
         if (settings.Json)
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using TransferGen.Benchmarks;
+using TransferGen.Cli.Progress;
 
 namespace TransferGen.Cli.Commands;
 
@@ -58,14 +59,20 @@ public sealed class BenchThroughputCommand : Command<BenchThroughputCommand.Sett
         var warmup = settings.Warmup ?? (settings.Quick ? 1 : 2);
         TorchSetup.ConfigureThreads(settings.Threads);
         var environment = BenchmarkEnvironment.Current();
+        var progress = ActivityProgress.ForStderr(settings.Json);
         var harness = new ThroughputHarness
         {
             // Progress always goes to stderr, so stdout holds only the result.
-            Progress = (label, done, total) => { if (done == total) CliConsole.Error.WriteLine($"measured {label} ({total} repetitions)"); },
+            Progress = (label, done, total) =>
+            {
+                if (done == total) CliConsole.Error.WriteLine($"measured {label} ({total} repetitions)");
+                else progress.Report($"measuring {label}: {done}/{total} repetitions");
+            },
         };
-        var results = settings.Variants
-            ? ThroughputSuite.RunVariants(harness, warmup, repeats, settings.Quick)
-            : ThroughputSuite.RunDefaults(harness, warmup, repeats, settings.Quick);
+        var results = progress.Run($"bench throughput: {warmup} warm-up and {repeats} timed repetitions per workload",
+            () => settings.Variants
+                ? ThroughputSuite.RunVariants(harness, warmup, repeats, settings.Quick)
+                : ThroughputSuite.RunDefaults(harness, warmup, repeats, settings.Quick));
 
         if (settings.Json)
             Console.Out.WriteLine(JsonSerializer.Serialize(ToJson(results, environment, repeats, warmup, settings), CliJson.Options));

@@ -4,6 +4,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using TransferGen.Benchmarks;
 using TransferGen.Benchmarks.Transfer;
+using TransferGen.Cli.Progress;
 using TransferGen.Data;
 
 namespace TransferGen.Cli.Commands;
@@ -129,13 +130,14 @@ public sealed class BenchTransferCommand : Command<BenchTransferCommand.Settings
         if (folder is not null) report = TransferBenchFiles.Start(folder, report, settings.Resume);
 
         var log = CliConsole.Error;
+        using var progress = RunProgress.ForStderr(settings.Json);
         var benchmark = new TransferBenchmark(options)
         {
             BeforeRun = (i, n, k, m) => log.WriteLine($"[{i}/{n}] K={k} {m.Name()}: {m.Describe()}"),
             Skipped = (i, n, run) => log.WriteLine($"[{i}/{n}] K={run.LabelsPerClass} {run.Method}: kept from results.json"),
             AfterRun = run => log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  test accuracy {run.TestAccuracy:P2}, best val {run.BestValAccuracy:P2}, {run.Seconds:F0} s, {run.TrainCount} train images{(run.Failed ? ", DIVERGED" : "")}")),
-            Callbacks = () => [new TrainingProgress()],
+            Callbacks = () => [new ProgressCallback(progress, ProgressFormat.Classifier)],
             ContinueUnfinished = settings.Resume,
         };
         report = benchmark.Run(dataset, report, folder, settings.Data, cancellationToken);

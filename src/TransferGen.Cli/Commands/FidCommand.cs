@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using TransferGen.Cli.Progress;
 using TransferGen.Metrics;
 
 namespace TransferGen.Cli.Commands;
@@ -39,10 +40,12 @@ public sealed class FidCommand : Command<FidCommand.Settings>
         var network = FeatureExtractors.Resolve(s.Features);
         var (splitA, _) = ImageSetScoring.Load(s.A, s.N, s.Seed);
         var (splitB, _) = ImageSetScoring.Load(s.B, s.N, s.Seed);
-        var scores = ImageSetScoring.Score(network, network.Create(),
-            ImageSetScoring.Batches(splitA, network.InputSize), new ImageSetSide(s.A, splitA.Name, splitA.Count),
-            ImageSetScoring.Batches(splitB, network.InputSize), new ImageSetSide(s.B, splitB.Name, splitB.Count),
-            s.KidSubsets, s.Seed);
+        var progress = ActivityProgress.ForStderr(s.Json);
+        var scores = progress.Run($"extracting features of {splitA.Count} + {splitB.Count} images ({network.Name}, {network.InputSize}×{network.InputSize})", () =>
+            ImageSetScoring.Score(network, network.Create(),
+                progress.Counting(ImageSetScoring.Batches(splitA, network.InputSize), "A", splitA.Count), new ImageSetSide(s.A, splitA.Name, splitA.Count),
+                progress.Counting(ImageSetScoring.Batches(splitB, network.InputSize), "B", splitB.Count), new ImageSetSide(s.B, splitB.Name, splitB.Count),
+                s.KidSubsets, s.Seed));
         if (s.Json)
         {
             Console.WriteLine(JsonSerializer.Serialize(ScoreReport.Json(scores), CliJson.Options));

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console.Cli;
+using TransferGen.Cli.Progress;
 using TransferGen.Data;
 using TransferGen.Models;
 using TransferGen.Reports;
@@ -12,6 +13,16 @@ namespace TransferGen.Cli.Commands;
 /// <summary>`transfergen lr-find`: the learning-rate range test of the fine-tune the same options would run.</summary>
 public sealed class LrFindCommand : Command<LrFindCommand.Settings>
 {
+    /// <summary>What `transfergen lr-find --help` explains under the command's one-line summary.</summary>
+    public const string Details =
+        "Smith's range test (fastai's lr_find): trains --steps mini-batches with the head rate growing exponentially from "
+        + "--min-lr to --max-lr (backbone groups keep --backbone-lr-factor of it), stops when the smoothed loss (EMA 0.98, "
+        + "bias-corrected) exceeds 4x its minimum or is not finite, and suggests the rate 2/3 along the longest fall of the "
+        + "smoothed loss (also reported: the minimum-loss rate / 10). --freeze auto or gradual: tests the phase that trains the "
+        + "whole backbone, starting from the head that the probe (cached features, trained at --lr) gives it, as finetune "
+        + "would; until:STAGE, none: as given; all: the head on cached features. Pass the suggestion to finetune as --lr. "
+        + "Writes lr-find.png and lr-find.json into --out; keeps no model.";
+
     /// <summary>Options of `lr-find`: every model, data and optimiser option of finetune, plus the range.</summary>
     public sealed class Settings : FineTuneCommand.Settings
     {
@@ -51,16 +62,15 @@ public sealed class LrFindCommand : Command<LrFindCommand.Settings>
 
         if (options.Freeze.Kind is FreezeKind.Auto or FreezeKind.Gradual)
             Console.Error.WriteLine("Training the head on cached features first (the probe that finetune runs before the fine-tune phase).");
-        var progress = new LrFindProgress();
-        var finder = new LearningRateFinder(options, range) { StepDone = progress.Step, ProbeCallbacks = { new TrainingProgress() } };
         LrFindResult result;
-        try
+        using (var progress = RunProgress.ForStderr(settings.Json))
         {
+            var finder = new LearningRateFinder(options, range)
+            {
+                StepDone = new RangeTestProgress(progress, options.BatchSize).Step,
+                ProbeCallbacks = { new ProgressCallback(progress, ProgressFormat.Classifier) },
+            };
             result = finder.Run(dataset, cancellationToken);
-        }
-        finally
-        {
-            progress.End();
         }
         var (json, png) = LearningRateFinder.Save(result, settings.Out ?? "lr-find", settings.Data);
         Report(result, settings, Path.GetFullPath(json), Path.GetFullPath(png));

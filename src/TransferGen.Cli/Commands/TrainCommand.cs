@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console.Cli;
+using TransferGen.Cli.Progress;
 using TransferGen.Data;
 using TransferGen.Training;
 using TransferGen.Transfer;
@@ -23,7 +24,8 @@ public abstract class TrainCommand<TSettings> : Command<TSettings> where TSettin
     /// <inheritdoc />
     public override int Execute(CommandContext context, TSettings settings, CancellationToken cancellationToken)
     {
-        var progress = new TrainingProgress();
+        using var progress = RunProgress.ForStderr(settings.Json);
+        var callback = new ProgressCallback(progress, ProgressFormat.Classifier);
         FineTuneResult result;
         string runPath;
         if (settings.Resume is { } resume)
@@ -31,14 +33,14 @@ public abstract class TrainCommand<TSettings> : Command<TSettings> where TSettin
             var run = RunFolder.Existing(resume);
             runPath = run.Path;
             CliConsole.Status($"Resuming {run.Path}.", settings.Json);
-            result = FineTuner.Resume(run, [progress], cancellationToken: cancellationToken);
+            result = FineTuner.Resume(run, [callback], cancellationToken: cancellationToken);
         }
         else
         {
             if (settings.Data is null) throw new InputException("--data is required (or --resume RUN).");
             if (settings.Out is null) throw new InputException("--out is required: the run folder to write.");
             var tuner = CreateTuner(settings);
-            tuner.Callbacks.Add(progress);
+            tuner.Callbacks.Add(callback);
             var dataset = DatasetResolver.Load(settings.Data, settings.ToOptions());
             var source = LoadSource(settings);
             runPath = Path.GetFullPath(settings.Out);

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using TransferGen.Cli.Progress;
 using TransferGen.Generation;
 using TransferGen.Metrics;
 
@@ -43,7 +44,9 @@ public sealed class GanEvaluateCommand : Command<GanEvaluateCommand.Settings>
         var network = FeatureExtractors.Resolve(s.Features);
         var (generator, info) = GanModelFiles.Load(s.Model);
         var epochs = GanModelFiles.EpochsTrained(s.Model);
-        var report = GanEvaluation.Evaluate(generator, s.Model, s.Data, network, s.N, s.Seed, s.KidSubsets);
+        var report = ActivityProgress.ForStderr(s.Json).Run(
+            $"extracting features for FID/KID: up to {s.N} each of generated, real test and real train images ({network.Name}, {network.InputSize}×{network.InputSize})",
+            () => GanEvaluation.Evaluate(generator, s.Model, s.Data, network, s.N, s.Seed, s.KidSubsets));
         if (s.Json)
         {
             // The generated-vs-real figures at the top level (same keys as `fid --json`), the floor beside them.

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
+using TransferGen.Cli.Progress;
 using TransferGen.Generation;
 using TransferGen.Training;
 using TransferGen.Models.Gan;
@@ -109,24 +110,27 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
-        var progress = new GanProgress(TimeSpan.FromSeconds(2));
         GanTrainingResult result;
         string run;
-        if (s.Resume is { } resume)
+        using (var progress = RunProgress.ForStderr(json: false))
         {
-            if (s.Out is not null && Path.GetFullPath(s.Out) != Path.GetFullPath(resume))
-                throw new InputException("--resume continues a run in its own folder; leave out --out or give the same folder.");
-            var saved = GanRunConfig.Read(RunFolder.Existing(resume));
-            run = resume;
-            Console.Error.WriteLine($"Resuming {run} ({saved.Options.Arch} on {saved.Options.Data}) up to epoch {s.Epochs ?? saved.Options.Epochs}.");
-            result = GanTrainer.Resume(new RunFolder(resume), s.Epochs, s.Device, [progress], cancellationToken: cancellationToken);
-        }
-        else
-        {
-            var config = ForNewRun(s);
-            run = s.Out!;
-            Console.Error.WriteLine($"Training {config.Arch} on {config.Data} into {run} for {config.Epochs} epoch(s){(config.DryRun ? " (dry run)" : "")}.");
-            result = GanTrainer.Train(config, run, [progress], cancellationToken);
+            ICallback[] callbacks = [new ProgressCallback(progress, ProgressFormat.Gan)];
+            if (s.Resume is { } resume)
+            {
+                if (s.Out is not null && Path.GetFullPath(s.Out) != Path.GetFullPath(resume))
+                    throw new InputException("--resume continues a run in its own folder; leave out --out or give the same folder.");
+                var saved = GanRunConfig.Read(RunFolder.Existing(resume));
+                run = resume;
+                Console.Error.WriteLine($"Resuming {run} ({saved.Options.Arch} on {saved.Options.Data}) up to epoch {s.Epochs ?? saved.Options.Epochs}.");
+                result = GanTrainer.Resume(new RunFolder(resume), s.Epochs, s.Device, callbacks, cancellationToken: cancellationToken);
+            }
+            else
+            {
+                var config = ForNewRun(s);
+                run = s.Out!;
+                Console.Error.WriteLine($"Training {config.Arch} on {config.Data} into {run} for {config.Epochs} epoch(s){(config.DryRun ? " (dry run)" : "")}.");
+                result = GanTrainer.Train(config, run, callbacks, cancellationToken);
+            }
         }
 
         using (result)
