@@ -90,7 +90,7 @@ public sealed class FineTuneCommand : TrainCommand<FineTuneCommand.Settings>
     {
         var options = settings.ToFineTuneOptions();
         options.Validate();
-        BackboneRegistry.Get(options.Backbone);
+        BackboneResolver.Get(options.Backbone);
         return new FineTuner(options) { Warn = CliConsole.Warn };
     }
 

@@ -46,7 +46,7 @@ public sealed class LrFindCommand : Command<LrFindCommand.Settings>
         options.Validate();
         var range = settings.ToLrFindOptions();
         range.Validate();
-        BackboneRegistry.Get(options.Backbone);
+        BackboneResolver.Get(options.Backbone);
         var dataset = DatasetResolver.Load(settings.Data, settings.ToOptions());
 
         if (options.Freeze.Kind is FreezeKind.Auto or FreezeKind.Gradual)

@@ -38,7 +38,7 @@ public sealed class TrainedModel : IDisposable
         var run = RunFolder.Existing(path);
         var config = RunFolder.ReadJson<RunConfig>(run.ConfigPath);
         if (!File.Exists(run.ModelPath)) throw new InputException($"{path}: the run has no model.pt yet (was it stopped before its first epoch ended?).");
-        var spec = BackboneRegistry.Get(config.Backbone);
+        var spec = BackboneResolver.Get(config.Backbone);
         // The architecture alone: every weight, the pretrained ones included, comes from model.pt.
         var model = Backbones.CreateClassifier(spec, WeightsChoice.Scratch, null, config.Classes.Count,
             Backbones.ChannelsFor(spec, config.DataChannels), config.Options.Gray, config.Options.Dropout);
