@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
 using TransferGen.Data;
-using TransferGen.Models;
 using TransferGen.Transfer;
 
 namespace TransferGen.Cli.Commands;

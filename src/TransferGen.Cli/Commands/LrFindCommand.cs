@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console.Cli;
 using TransferGen.Data;
-using TransferGen.Models;
 using TransferGen.Reports;
 using TransferGen.Transfer;
 

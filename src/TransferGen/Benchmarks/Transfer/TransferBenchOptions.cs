@@ -1,4 +1,3 @@
-using TransferGen.Models;
 using TransferGen.Transfer;
 
 namespace TransferGen.Benchmarks.Transfer;
