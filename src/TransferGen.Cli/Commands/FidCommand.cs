@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using TransferGen.Metrics;
+using TransferGen.Scoring;
 
 namespace TransferGen.Cli.Commands;
 

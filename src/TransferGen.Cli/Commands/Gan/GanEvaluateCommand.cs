@@ -3,7 +3,7 @@ using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using TransferGen.Generation;
-using TransferGen.Metrics;
+using TransferGen.Scoring;
 
 namespace TransferGen.Cli.Commands.Gan;
 

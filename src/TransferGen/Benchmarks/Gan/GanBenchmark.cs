@@ -3,6 +3,7 @@ using TransferGen.Data;
 using TransferGen.Generation;
 using TransferGen.Metrics;
 using TransferGen.Models.Gan;
+using TransferGen.Scoring;
 using static TorchSharp.torch;
 
 namespace TransferGen.Benchmarks.Gan;
