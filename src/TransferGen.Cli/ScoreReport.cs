@@ -1,5 +1,5 @@
 using System.Globalization;
-using TransferGen.Metrics;
+using TransferGen.Scoring;
 
 namespace TransferGen.Cli;
 

@@ -79,7 +79,7 @@ public sealed class BenchGanCommand : Command<BenchGanCommand.Settings>
                 Epochs = Epochs ?? (Quick ? 1 : defaults.Epochs),
                 BatchSize = Quick ? 16 : defaults.BatchSize,
                 FidCount = FidCount ?? (Quick ? 32 : defaults.FidCount),
-                Features = Features ?? (Quick ? Metrics.FeatureExtractors.Pixels : defaults.Features),
+                Features = Features ?? (Quick ? Scoring.FeatureExtractors.Pixels : defaults.Features),
                 KidSubsets = Quick ? 5 : defaults.KidSubsets,
                 Seed = Seed,
             };
@@ -111,7 +111,7 @@ public sealed class BenchGanCommand : Command<BenchGanCommand.Settings>
                 ? new[] { x.Fid.ToString("F2", c), e == 0 ? "–" : x.TrainSeconds.ToString("F1", c) } : ["", ""])]);
         AnsiConsole.Write(table);
         AnsiConsole.WriteLine(string.Create(c, $"Floor (real train vs test): FID {report.Floor.Fid:F2}. Mode: {report.Features}; {report.Resize}; {report.Reference}."));
-        AnsiConsole.WriteLine($"Results in {folder} (results.md, fid.png, *-final.png). {Metrics.ImageSetScores.Caveat}");
+        AnsiConsole.WriteLine($"Results in {folder} (results.md, fid.png, *-final.png). {Scoring.ImageSetScores.Caveat}");
         return 0;
     }
 }

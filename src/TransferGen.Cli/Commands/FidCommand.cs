@@ -4,6 +4,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using TransferGen.Cli.Progress;
 using TransferGen.Metrics;
+using TransferGen.Scoring;
 
 namespace TransferGen.Cli.Commands;
 

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
 using TransferGen.Data;
-using TransferGen.Models;
 using TransferGen.Transfer;
 
 namespace TransferGen.Cli.Commands;
@@ -90,7 +89,7 @@ public sealed class FineTuneCommand : TrainCommand<FineTuneCommand.Settings>
     {
         var options = settings.ToFineTuneOptions();
         options.Validate();
-        BackboneRegistry.Get(options.Backbone);
+        BackboneResolver.Get(options.Backbone);
         return new FineTuner(options) { Warn = CliConsole.Warn };
     }
 

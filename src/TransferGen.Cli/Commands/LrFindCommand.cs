@@ -4,7 +4,6 @@ using System.Text.Json;
 using Spectre.Console.Cli;
 using TransferGen.Cli.Progress;
 using TransferGen.Data;
-using TransferGen.Models;
 using TransferGen.Reports;
 using TransferGen.Transfer;
 
@@ -57,7 +56,7 @@ public sealed class LrFindCommand : Command<LrFindCommand.Settings>
         options.Validate();
         var range = settings.ToLrFindOptions();
         range.Validate();
-        BackboneRegistry.Get(options.Backbone);
+        BackboneResolver.Get(options.Backbone);
         var dataset = DatasetResolver.Load(settings.Data, settings.ToOptions());
 
         if (options.Freeze.Kind is FreezeKind.Auto or FreezeKind.Gradual)

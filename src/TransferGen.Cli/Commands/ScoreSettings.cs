@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using TransferGen.Metrics;
+using TransferGen.Scoring;
 
 namespace TransferGen.Cli.Commands;
 

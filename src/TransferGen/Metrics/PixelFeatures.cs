@@ -17,6 +17,9 @@ public sealed class PixelFeatures : IFeatureExtractor
     /// <summary>Side the images should be resized to first (pooling 32 → 8 averages 4×4 blocks).</summary>
     public const int InputSize = 32;
 
+    /// <summary>The name the feature-network registry knows these features by (also their <see cref="Name"/>).</summary>
+    public const string FeatureName = "pixels";
+
     /// <summary>One line for reports.</summary>
     public const string Summary = "RGB pixels area-averaged to 8×8 (192-d); no learned features";
 
@@ -24,7 +27,7 @@ public sealed class PixelFeatures : IFeatureExtractor
     public int Dim => 3 * Grid * Grid;
 
     /// <inheritdoc />
-    public string Name => FeatureExtractors.Pixels;
+    public string Name => FeatureName;
 
     /// <inheritdoc />
     public Tensor Extract(Tensor images)

@@ -3,8 +3,7 @@ namespace TransferGen.Models;
 /// <summary>
 /// The backbones <c>--backbone</c> can name. TorchVision architectures register themselves; other entries (the
 /// imported ImageNet ResNet18, a backbone defined by a test or a plug-in) are added with <see cref="Register"/>.
-/// A name that is not registered but reads as a folder is the run folder of a pretrain or fine-tune, whose trained
-/// backbone <see cref="Transfer.RunBackbone"/> turns into an entry.
+/// Registered names only: a run folder used as a backbone is resolved a layer up, by Transfer's BackboneResolver.
 /// </summary>
 public static class BackboneRegistry
 {
@@ -29,20 +28,19 @@ public static class BackboneRegistry
         }
     }
 
-    /// <summary>
-    /// The backbone called <paramref name="name"/>, or the one trained in the run folder <paramref name="name"/>; an
-    /// <see cref="InputException"/> listing the names when unknown.
-    /// </summary>
-    public static BackboneSpec Get(string name)
+    /// <summary>The registered backbone called <paramref name="name"/> (case-insensitive), or null.</summary>
+    public static BackboneSpec? Find(string name)
     {
-        string known;
-        lock (Gate)
-        {
-            var registered = Specs.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
-            if (registered is not null) return registered;
-            known = string.Join(", ", Specs.Select(s => s.Name));
-        }
-        if (Transfer.RunBackbone.IsFolderName(name)) return Transfer.RunBackbone.Load(name);
-        throw new InputException($"Unknown backbone '{name}' (known: {known}; or the run folder of a `transfergen pretrain` or `finetune`).");
+        lock (Gate) return Specs.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>
+    /// The registered backbone called <paramref name="name"/>; an <see cref="InputException"/> listing the names when
+    /// unknown.
+    /// </summary>
+    public static BackboneSpec Get(string name) =>
+        Find(name) ?? throw new InputException($"Unknown backbone '{name}' (known: {KnownNames}).");
+
+    /// <summary>The registered names, comma-separated, for error messages.</summary>
+    public static string KnownNames => string.Join(", ", All.Select(s => s.Name));
 }

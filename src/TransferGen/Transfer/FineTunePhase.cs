@@ -39,7 +39,7 @@ public sealed record FineTunePhase(string Name, int FirstEpoch, int Epochs, Free
                 new("probe", 0, probe, new FreezePolicy(FreezeKind.All), OnFeatures: true) { RequestedEpochs = options.ProbeEpochs },
                 new("finetune", probe, main, new FreezePolicy(FreezeKind.None), OnFeatures: false) { RequestedEpochs = options.Epochs },
             ],
-            FreezeKind.Gradual => Gradual(options, spec ?? BackboneRegistry.Get(options.Backbone), Stretch),
+            FreezeKind.Gradual => Gradual(options, spec ?? BackboneResolver.Get(options.Backbone), Stretch),
             _ => [new("finetune", 0, main, options.Freeze, OnFeatures: false) { RequestedEpochs = options.Epochs }],
         };
         // Early stopping watches the last phase only, with the patience stretched like the phase.

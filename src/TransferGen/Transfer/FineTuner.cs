@@ -186,7 +186,7 @@ public sealed class FineTuner(FineTuneOptions options)
     /// </summary>
     internal Setup Prepare(ImageDataset dataset)
     {
-        var spec = BackboneRegistry.Get(Options.Backbone);
+        var spec = BackboneResolver.Get(Options.Backbone);
         Options.Freeze.Validate(spec);
         FineTunePhase.CheckFits(Options, spec);
         if (Options.ImageSize % spec.InputSizeMultiple != 0)

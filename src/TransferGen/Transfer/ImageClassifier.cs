@@ -46,7 +46,7 @@ public sealed class ImageClassifier : IDisposable
         Network = network;
         Device = device;
         Folder = folder;
-        var spec = BackboneRegistry.Get(config.Backbone);
+        var spec = BackboneResolver.Get(config.Backbone);
         Transform = TransferPipeline.Build(config.Preprocessing, config.DataChannels, config.Options.ImageSize, augment: false, spec.InputChannels);
     }
 
@@ -103,7 +103,7 @@ public sealed class ImageClassifier : IDisposable
         var run = RunFolder.Existing(path);
         var config = RunConfig.Read(run);
         if (!File.Exists(run.ModelPath)) throw new InputException($"{path}: the run has no model.pt yet (was it stopped before its first epoch ended?).");
-        var spec = BackboneRegistry.Get(config.Backbone);
+        var spec = BackboneResolver.Get(config.Backbone);
         // The architecture alone: every weight, the pretrained ones included, comes from model.pt.
         var network = Backbones.CreateClassifier(spec, WeightsChoice.Scratch, null, config.Classes.Count,
             Backbones.ChannelsFor(spec, config.DataChannels), config.Options.Gray, config.Options.Dropout);

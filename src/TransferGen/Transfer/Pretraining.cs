@@ -18,7 +18,7 @@ public static class Pretraining
     public static FineTuner Create(string architecture, FineTuneOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var registered = BackboneRegistry.All.FirstOrDefault(s => string.Equals(s.Name, architecture, StringComparison.OrdinalIgnoreCase));
+        var registered = BackboneRegistry.Find(architecture);
         if (registered is null && RunBackbone.IsFolderName(architecture))
             throw new InputException($"--arch takes an architecture from `transfergen backbones`, not a run folder ({architecture}); to start from a run's weights use `finetune --backbone RUN`.");
         return new FineTuner(options with

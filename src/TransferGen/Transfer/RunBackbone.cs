@@ -8,7 +8,7 @@ namespace TransferGen.Transfer;
 /// <summary>
 /// A run folder of <c>transfergen pretrain</c> or <c>finetune</c> as a backbone (<c>--backbone RUN</c>): the
 /// architecture its config.json records, its trained backbone (model.pt without the classifier head) as the weights
-/// that come with it, and its preprocessing, input channels and stages. <see cref="BackboneRegistry.Get"/> resolves a
+/// that come with it, and its preprocessing, input channels and stages. <see cref="BackboneResolver.Get"/> resolves a
 /// folder through here, so a run built on another run fine-tunes, resumes, evaluates and predicts like any other;
 /// its config.json records the source run's absolute path, which must stay where it is.
 /// </summary>
@@ -44,7 +44,7 @@ public static class RunBackbone
             BackboneSpec architecture;
             try
             {
-                architecture = BackboneRegistry.Get(config.Backbone);
+                architecture = BackboneResolver.Get(config.Backbone);
             }
             catch (InputException e) when (IsFolderName(config.Backbone))
             {

@@ -79,7 +79,7 @@ public class RunBackboneTests
     {
         using var folder = new TempFolder();
         var source = Pretrain(folder, "pretrain-adapt", GrayscaleMode.Adapt);
-        var spec = BackboneRegistry.Get(source);
+        var spec = BackboneResolver.Get(source);
         Assert.Equal(1, spec.InputChannels);
         Assert.Single(spec.Preprocessing.Mean);
         Assert.Equal(["stem", "layer1", "layer2"], spec.Stages.Select(s => s.Name));
@@ -99,30 +99,42 @@ public class RunBackboneTests
     }
 
     [Fact]
+    public void An_unknown_backbone_name_lists_the_registered_ones_and_mentions_run_folders()
+    {
+        var e = Assert.Throws<InputException>(() => BackboneResolver.Get("resnet9000"));
+        Assert.Contains("resnet18-imagenet", e.Message);
+        Assert.Contains("run folder", e.Message);
+        Assert.Same(BackboneRegistry.Get("RESNET18"), BackboneResolver.Get("resnet18"));
+    }
+
+    [Fact]
     public void Folders_that_are_no_usable_run_are_one_sentence_input_errors()
     {
         using var folder = new TempFolder();
         var source = Pretrain(folder, "pretrain");
 
+        // Models knows registered names only; run folders are resolved by Transfer.
+        Assert.Contains("Unknown backbone", Assert.Throws<InputException>(() => BackboneRegistry.Get(source)).Message);
+
         var empty = folder.Folder("empty");
-        Assert.Contains("no config.json", Assert.Throws<InputException>(() => BackboneRegistry.Get(empty)).Message);
-        Assert.Contains("no such run folder", Assert.Throws<InputException>(() => BackboneRegistry.Get(folder["missing/run"])).Message);
+        Assert.Contains("no config.json", Assert.Throws<InputException>(() => BackboneResolver.Get(empty)).Message);
+        Assert.Contains("no such run folder", Assert.Throws<InputException>(() => BackboneResolver.Get(folder["missing/run"])).Message);
 
         var unfinished = folder.Folder("unfinished");
         File.Copy(Path.Combine(source, "config.json"), Path.Combine(unfinished, "config.json"));
-        Assert.Contains("no model.pt", Assert.Throws<InputException>(() => BackboneRegistry.Get(unfinished)).Message);
+        Assert.Contains("no model.pt", Assert.Throws<InputException>(() => BackboneResolver.Get(unfinished)).Message);
 
         var other = folder.Folder("other");
         File.WriteAllText(Path.Combine(other, "config.json"), "{\"arch\": \"dcgan\"}");
         File.Copy(Path.Combine(source, "model.pt"), Path.Combine(other, "model.pt"));
-        Assert.Contains("not the run folder", Assert.Throws<InputException>(() => BackboneRegistry.Get(other)).Message);
+        Assert.Contains("not the run folder", Assert.Throws<InputException>(() => BackboneResolver.Get(other)).Message);
 
         // A config.json that records another architecture than model.pt holds.
         var mismatched = folder.Folder("mismatched");
         File.Copy(Path.Combine(source, "model.pt"), Path.Combine(mismatched, "model.pt"));
         File.WriteAllText(Path.Combine(mismatched, "config.json"),
             File.ReadAllText(Path.Combine(source, "config.json")).Replace("\"backbone\": \"tiny-test\"", "\"backbone\": \"resnet18\""));
-        Assert.Equal(512, BackboneRegistry.Get(mismatched).FeatureDim);
+        Assert.Equal(512, BackboneResolver.Get(mismatched).FeatureDim);
         var error = Assert.Throws<InputException>(() => new FineTuner(Tiny with { Backbone = mismatched }).Run(StripeData.Dataset(12, 4)));
         Assert.Contains("does not fit the architecture", error.Message);
         Assert.DoesNotContain('\n', error.Message);

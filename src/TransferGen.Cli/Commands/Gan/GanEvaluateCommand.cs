@@ -4,7 +4,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using TransferGen.Cli.Progress;
 using TransferGen.Generation;
-using TransferGen.Metrics;
+using TransferGen.Scoring;
 
 namespace TransferGen.Cli.Commands.Gan;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using TransferGen.IO;
-using TransferGen.Metrics;
 using TransferGen.Reports;
+using TransferGen.Scoring;
 
 namespace TransferGen.Benchmarks.Gan;
 

@@ -22,7 +22,7 @@ public sealed record GanBenchOptions
     public int FidCount { get; init; } = 1000;
 
     /// <summary>Feature network name (see FeatureExtractors).</summary>
-    public string Features { get; init; } = Metrics.FeatureExtractors.Default;
+    public string Features { get; init; } = Scoring.FeatureExtractors.Default;
 
     /// <summary>Random subsets averaged for KID.</summary>
     public int KidSubsets { get; init; } = 50;

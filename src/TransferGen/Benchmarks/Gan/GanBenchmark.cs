@@ -4,6 +4,7 @@ using TransferGen.Generation;
 using TransferGen.Training;
 using TransferGen.Metrics;
 using TransferGen.Models.Gan;
+using TransferGen.Scoring;
 using static TorchSharp.torch;
 
 namespace TransferGen.Benchmarks.Gan;

@@ -1,4 +1,3 @@
-using TransferGen.Models;
 using TransferGen.Transfer;
 
 namespace TransferGen.Benchmarks.Transfer;
@@ -60,7 +59,7 @@ public sealed record TransferBenchOptions
     {
         if (LabelsPerClass.Count == 0) throw new InputException("--labels-per-class names no value.");
         if (Methods.Count == 0) throw new InputException("--methods names no method.");
-        var spec = BackboneRegistry.Get(Backbone);
+        var spec = BackboneResolver.Get(Backbone);
         if (ImageSize % spec.InputSizeMultiple != 0)
             throw new InputException($"Backbone '{spec.Name}' needs an --image-size that is a multiple of {spec.InputSizeMultiple}, got {ImageSize}.");
         if (Methods.Any(m => m != TransferMethod.Scratch) && spec.CreatePretrained is null)

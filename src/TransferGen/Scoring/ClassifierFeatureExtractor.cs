@@ -1,8 +1,9 @@
 using TransferGen.Data.Transforms;
 using TransferGen.Metrics;
+using TransferGen.Transfer;
 using static TorchSharp.torch;
 
-namespace TransferGen.Transfer;
+namespace TransferGen.Scoring;
 
 /// <summary>
 /// A classifier fine-tuned by <c>transfergen finetune</c> as the feature network of FID/KID (<c>--features RUN</c>):

@@ -1,14 +1,10 @@
 using System.Collections.Concurrent;
+using TransferGen.Metrics;
+using TransferGen.Models;
+using TransferGen.Training;
+using TransferGen.Transfer;
 
-namespace TransferGen.Metrics;
-
-/// <summary>A feature network FID/KID can use, with what a report must state about it.</summary>
-/// <param name="Name">The name users pass to --features.</param>
-/// <param name="InputSize">Side (pixels) images are resized to before the network sees them.</param>
-/// <param name="ResizeFilter">How they are resized, for the report.</param>
-/// <param name="Description">One line on what the features are.</param>
-/// <param name="Create">Builds the extractor (called once per command).</param>
-public sealed record FeatureNetwork(string Name, int InputSize, string ResizeFilter, string Description, Func<IFeatureExtractor> Create);
+namespace TransferGen.Scoring;
 
 /// <summary>
 /// The feature networks known by name. FID/KID values are comparable only between runs that used the same network
@@ -24,7 +20,7 @@ public static class FeatureExtractors
     public const string ResNet18ImageNet = "resnet18-imagenet";
 
     /// <summary>The built-in pixel-statistics features.</summary>
-    public const string Pixels = "pixels";
+    public const string Pixels = PixelFeatures.FeatureName;
 
     /// <summary>The network used when none is named.</summary>
     public const string Default = ResNet18ImageNet;
@@ -39,10 +35,10 @@ public static class FeatureExtractors
         // (sizes must be multiples of 32: the asymmetric stride-2 padding needs even maps at every stage).
         [ResNet18ImageNet] = new FeatureNetwork(ResNet18ImageNet, 128, BilinearAntialiased,
             "ImageNet ResNet18 (Microsoft.ML.DnnImageFeaturizer.ResNet18), 512-d global-average-pooled features",
-            () => new Models.ImageNetFeatureExtractor(128)),
+            () => new ImageNetFeatureExtractor(128)),
         [ResNet18ImageNet + "-224"] = new FeatureNetwork(ResNet18ImageNet + "-224", 224, BilinearAntialiased,
             "ImageNet ResNet18 at its native 224×224, 512-d global-average-pooled features",
-            () => new Models.ImageNetFeatureExtractor(224)),
+            () => new ImageNetFeatureExtractor(224)),
     };
 
     /// <summary>The names registered so far.</summary>
@@ -68,9 +64,9 @@ public static class FeatureExtractors
         // A run folder of `transfergen finetune`: its fine-tuned backbone is the feature network.
         if (Directory.Exists(name) && File.Exists(Path.Combine(name, "config.json")))
         {
-            var config = Training.RunFolder.ReadJson<Transfer.RunConfig>(Path.Combine(name, "config.json"));
+            var config = RunFolder.ReadJson<RunConfig>(Path.Combine(name, "config.json"));
             return new FeatureNetwork(name, config.Options.ImageSize, BilinearAntialiased,
-                $"the backbone of the classifier fine-tuned in {name}", () => new Transfer.ClassifierFeatureExtractor(name));
+                $"the backbone of the classifier fine-tuned in {name}", () => new ClassifierFeatureExtractor(name));
         }
         throw new InputException($"Unknown feature network '{name}' (available: {string.Join(", ", Names)}, or the run folder of a `transfergen finetune`).");
     }

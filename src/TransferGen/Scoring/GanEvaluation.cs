@@ -1,8 +1,8 @@
 using TransferGen.Data;
-using TransferGen.Metrics;
+using TransferGen.Generation;
 using TransferGen.Models.Gan;
 
-namespace TransferGen.Generation;
+namespace TransferGen.Scoring;
 
 /// <summary>A trained generator's scores against real data, with the real-vs-real floor that says what "good" is.</summary>
 /// <param name="Generated">Generated images vs the real reference split.</param>

@@ -1,8 +1,9 @@
 using TransferGen.Data;
 using TransferGen.Data.Transforms;
+using TransferGen.Metrics;
 using static TorchSharp.torch;
 
-namespace TransferGen.Metrics;
+namespace TransferGen.Scoring;
 
 /// <summary>One side of a comparison: which images were used.</summary>
 /// <param name="Source">The dataset spec, folder or run.</param>
