@@ -45,7 +45,7 @@ public static class GanTrainer
         config.Validate();
         if (config.Step.Loss == GanLossKind.WganGp && config.Model.UseDiscriminatorBatchNorm && config.Arch != "mlp")
             throw new InputException("WGAN-GP needs a discriminator without BatchNorm: add --spectral-norm (which turns BatchNorm off) or use another loss.");
-        var device = ResolveDevice(config.Device);
+        var device = Devices.Parse(config.Device);
         var data = GanTrainingData.Load(config);
         var conditional = GanFactory.IsConditional(config.Arch);
 
@@ -124,15 +124,6 @@ public static class GanTrainer
     /// run averages exactly as an uninterrupted one.
     /// </summary>
     public static double EmaDecayAt(double decay, long step) => Math.Min(decay, (1.0 + step) / (10.0 + step));
-
-    /// <summary>The device for "cpu" or "cuda"; an <see cref="InputException"/> when CUDA is asked for but absent.</summary>
-    public static Device ResolveDevice(string name) => name switch
-    {
-        "cpu" => CPU,
-        "cuda" when cuda.is_available() => CUDA,
-        "cuda" => throw new InputException("--device cuda was asked for, but no CUDA device is available to TorchSharp (this build uses the CPU LibTorch)."),
-        _ => throw new InputException($"--device must be cpu or cuda (got '{name}')."),
-    };
 
     // A kill between MetricsLog and the checkpoint can leave metrics.jsonl one epoch ahead of the checkpoint; the
     // resumed run redoes that epoch, so the file is rebuilt from the checkpoint's history.

@@ -39,7 +39,7 @@ public sealed record GanTrainingConfig
     /// <summary>Weight of the old average in the EMA generator per step.</summary>
     public double EmaDecay { get; init; } = 0.999;
 
-    /// <summary>"cpu" or "cuda".</summary>
+    /// <summary>"cpu", "cuda" or "cuda:N" (read by <see cref="Devices.Parse"/>).</summary>
     public string Device { get; init; } = "cpu";
 
     /// <summary>A smoke run: a couple of steps on a few images, to exercise the real code path in seconds.</summary>
@@ -77,7 +77,7 @@ public sealed record GanTrainingConfig
         if (MaxImages is < 1) throw new InputException($"--max-images must be at least 1 (got {MaxImages}).");
         if (BatchSize < 2) throw new InputException($"--batch-size must be at least 2 (BatchNorm needs two images), got {BatchSize}.");
         if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new InputException($"--ema-decay must be in [0, 1) (got {EmaDecay}).");
-        if (Device is not ("cpu" or "cuda")) throw new InputException($"--device must be cpu or cuda (got '{Device}').");
+        _ = Devices.Parse(Device);   // an InputException for an unknown name or a CUDA device this machine lacks
         if (CollapseSteps < 1) throw new InputException($"The collapse window must be at least 1 step (got {CollapseSteps}).");
         Model.Validate();
         Step.Validate();

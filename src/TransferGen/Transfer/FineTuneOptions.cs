@@ -88,7 +88,7 @@ public sealed record FineTuneOptions
     /// <summary>Seed of everything random: subsampling, validation split, initialisation, shuffling, augmentation.</summary>
     public int Seed { get; init; }
 
-    /// <summary>"cpu" or "cuda".</summary>
+    /// <summary>"cpu", "cuda" or "cuda:N" (read by <see cref="Devices.Parse"/>).</summary>
     public string Device { get; init; } = "cpu";
 
     /// <summary>Train on this many labelled images per class (null: all).</summary>
@@ -150,7 +150,7 @@ public sealed record FineTuneOptions
         Require(ValidationFraction is > 0 and < 1, $"the validation fraction must be between 0 and 1, got {ValidationFraction}.");
         Require(Patience >= 0, $"--patience must be 0 or more, got {Patience}.");
         Require(MinSteps >= 0, $"--min-steps must be 0 or more, got {MinSteps}.");
-        Require(Device is "cpu" or "cuda", $"--device must be cpu or cuda, got '{Device}'.");
+        _ = Devices.Parse(Device);   // an InputException for an unknown name or a CUDA device this machine lacks
         Require(!(FromScratch && WeightsFile is not null), "--from-scratch and --weights exclude each other.");
         Require(SourceLambda >= 0 && double.IsFinite(SourceLambda), $"--lambda must be 0 or more, got {SourceLambda}.");
     }

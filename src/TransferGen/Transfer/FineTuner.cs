@@ -197,7 +197,7 @@ public sealed class FineTuner(FineTuneOptions options)
         TrainingPhase.CheckFits(Options, spec);
         if (Options.ImageSize % spec.InputSizeMultiple != 0)
             throw new InputException($"Backbone '{spec.Name}' needs an --image-size that is a multiple of {spec.InputSizeMultiple}, got {Options.ImageSize}.");
-        var device = ResolveDevice(Options.Device);
+        var device = Devices.Parse(Options.Device);
         torch.manual_seed(Options.Seed);
 
         var (train, validation, validationSource) = Splits(dataset);
@@ -267,11 +267,5 @@ public sealed class FineTuner(FineTuneOptions options)
         if (dataset.HasSplit("val")) return (train, dataset["val"], "val");
         var (kept, validation) = Subsampling.StratifiedSplit(train, Options.ValidationFraction, Options.Seed, "train", "val");
         return (kept, validation, "carved from train");
-    }
-
-    static Device ResolveDevice(string name)
-    {
-        if (name == "cuda" && !cuda.is_available()) throw new InputException("--device cuda: no CUDA device is available here.");
-        return name == "cuda" ? CUDA : CPU;
     }
 }
