@@ -130,7 +130,7 @@ public static class GanTrainer
     static void RewriteMetricsLines(string run, List<Dictionary<string, double>> history, int stepsPerEpoch)
     {
         var lines = history.Select((h, i) => JsonSerializer.Serialize(
-            new Dictionary<string, double>(h) { ["epoch"] = i + 1, ["step"] = (long)(i + 1) * stepsPerEpoch }) + "\n");
+            new Dictionary<string, double>(h) { ["epoch"] = i + 1, ["step"] = (long)(i + 1) * stepsPerEpoch }, JsonDefaults.Compact) + "\n");
         AtomicFile.WriteAllText(Path.Combine(run, "metrics.jsonl"), string.Concat(lines));
     }
 

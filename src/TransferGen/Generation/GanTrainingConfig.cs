@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using TransferGen.IO;
 using TransferGen.Models.Gan;
 
@@ -58,13 +57,8 @@ public sealed record GanTrainingConfig
     /// <summary>Loss and optimizer options.</summary>
     public GanStepOptions Step { get; init; } = new();
 
-    /// <summary>Serializer settings of config.json: readable names, enums as strings.</summary>
-    public static JsonSerializerOptions Json { get; } = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+    /// <summary>Serializer settings of config.json, the checkpoint's state and model.json: <see cref="JsonDefaults.Options"/>.</summary>
+    public static JsonSerializerOptions Json => JsonDefaults.Options;
 
     /// <summary>Throws <see cref="InputException"/> naming the first option out of range.</summary>
     public void Validate()

@@ -236,7 +236,7 @@ public sealed class FineTuner(FineTuneOptions options)
         var summary = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?.AsObject();
         if (summary is null) return;
         summary["test_accuracy"] = accuracy;
-        IO.AtomicFile.WriteAllText(path, summary.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        IO.AtomicFile.WriteAllText(path, summary.ToJsonString(IO.JsonDefaults.Options));
     }
 
     /// <summary>Restores weights, counters, history, best score and RNG state of the checkpoint.</summary>
@@ -255,7 +255,7 @@ public sealed class FineTuner(FineTuneOptions options)
         Checkpoint.RestoreRng(info.RngState);
         // Lines written after the checkpoint (a kill between the two writes) would be repeated; rewrite from history.
         var lines = info.History.Select((h, i) => System.Text.Json.JsonSerializer.Serialize(
-            new Dictionary<string, double>(h) { ["epoch"] = i + 1 }));
+            new Dictionary<string, double>(h) { ["epoch"] = i + 1 }, IO.JsonDefaults.Compact));
         IO.AtomicFile.WriteAllText(Path.Combine(run.Path, "metrics.jsonl"), string.Concat(lines.Select(l => l + "\n")));
     }
 
