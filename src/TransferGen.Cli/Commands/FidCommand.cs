@@ -39,7 +39,8 @@ public sealed class FidCommand : Command<FidCommand.Settings>
         var network = FeatureExtractors.Resolve(s.Features);
         var (splitA, _) = ImageSetScoring.Load(s.A, s.N, s.Seed);
         var (splitB, _) = ImageSetScoring.Load(s.B, s.N, s.Seed);
-        var scores = ImageSetScoring.Score(network, network.Create(),
+        using var extractor = network.Create();
+        var scores = ImageSetScoring.Score(network, extractor,
             ImageSetScoring.Batches(splitA, network.InputSize), new ImageSetSide(s.A, splitA.Name, splitA.Count),
             ImageSetScoring.Batches(splitB, network.InputSize), new ImageSetSide(s.B, splitB.Name, splitB.Count),
             s.KidSubsets, s.Seed);

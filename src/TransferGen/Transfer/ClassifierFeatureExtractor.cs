@@ -10,7 +10,7 @@ namespace TransferGen.Transfer;
 /// the target domain can judge generated images better than ImageNet features do, but its scores are comparable only
 /// with scores from the same run folder.
 /// </summary>
-public sealed class ClassifierFeatureExtractor : IFeatureExtractor, IDisposable
+public sealed class ClassifierFeatureExtractor : IFeatureExtractor
 {
     readonly TrainedModel _model;
 
