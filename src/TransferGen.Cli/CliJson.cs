@@ -1,15 +1,11 @@
 using System.Text.Json;
+using TransferGen.IO;
 
 namespace TransferGen.Cli;
 
-/// <summary>The JSON conventions of every `--json` output: snake_case keys, indented.</summary>
+/// <summary>The JSON conventions of every `--json` output: the library's <see cref="JsonDefaults.Options"/> (snake_case keys, indented).</summary>
 public static class CliJson
 {
-    /// <summary>Serializer options shared by all commands.</summary>
-    public static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = null,
-        WriteIndented = true,
-    };
+    /// <summary>Serializer options shared by all commands (dictionary keys are written as they are).</summary>
+    public static JsonSerializerOptions Options => JsonDefaults.Options;
 }

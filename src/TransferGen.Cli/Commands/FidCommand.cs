@@ -42,8 +42,9 @@ public sealed class FidCommand : Command<FidCommand.Settings>
         var (splitA, _) = ImageSetScoring.Load(s.A, s.N, s.Seed);
         var (splitB, _) = ImageSetScoring.Load(s.B, s.N, s.Seed);
         var progress = ActivityProgress.ForStderr(s.Json);
+        using var extractor = network.Create();
         var scores = progress.Run($"extracting features of {splitA.Count} + {splitB.Count} images ({network.Name}, {network.InputSize}×{network.InputSize})", () =>
-            ImageSetScoring.Score(network, network.Create(),
+            ImageSetScoring.Score(network, extractor,
                 progress.Counting(ImageSetScoring.Batches(splitA, network.InputSize), "A", splitA.Count), new ImageSetSide(s.A, splitA.Name, splitA.Count),
                 progress.Counting(ImageSetScoring.Batches(splitB, network.InputSize), "B", splitB.Count), new ImageSetSide(s.B, splitB.Name, splitB.Count),
                 s.KidSubsets, s.Seed));

@@ -117,7 +117,7 @@ public class TrainSettings : DataSettings
     /// <summary>Device.</summary>
     [CommandOption("--device <DEV>")]
     [DefaultValue("cpu")]
-    [Description("cpu or cuda.")]
+    [Description("cpu, cuda or cuda:N.")]
     public string Device { get; init; } = "cpu";
 
     /// <summary>JSON output.</summary>

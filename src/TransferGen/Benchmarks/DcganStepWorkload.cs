@@ -1,8 +1,8 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 using TransferGen.Data;
+using TransferGen.Generation;
 using TransferGen.Models.Gan;
 
 namespace TransferGen.Benchmarks;
@@ -13,8 +13,13 @@ namespace TransferGen.Benchmarks;
 /// Throughput counts the real images of the batch.
 /// </summary>
 /// <remarks>
-/// The networks are <see cref="GanFactory"/>'s DCGAN, the models `gan train --arch dcgan` trains, so the number measures
-/// what users run; the step itself is spelled out here so the variants (input reuse, gradient zeroing) can be compared.
+/// The networks are <see cref="GanFactory"/>'s DCGAN and the optimizers come from <see cref="GanStepOptions"/>'
+/// defaults, as in `gan train --arch dcgan`. With the <see cref="Standard"/> settings (fresh noise every step,
+/// gradients zeroed by the optimizers) a step is <see cref="GanStep.Run"/> itself, so W3 times what users run;
+/// channels-last only changes the layout of weights and inputs and still goes through it. Two settings that
+/// `bench throughput --variants` compares change what GanStep does — noise reused and refilled in place, gradients
+/// set to none through the modules — so they run <see cref="SpelledOutStep"/>, a copy of the same step with those
+/// two knobs (same losses, same order of updates; a test checks it matches GanStep where the knobs allow).
 /// </remarks>
 public sealed class DcganStepWorkload : IThroughputWorkload
 {
@@ -28,16 +33,24 @@ public sealed class DcganStepWorkload : IThroughputWorkload
 
     readonly GanGenerator generator;
     readonly GanDiscriminator discriminator;
+    readonly GanStepOptions step = new();
     readonly optim.Optimizer optimizerG;
     readonly optim.Optimizer optimizerD;
     readonly WorkloadOptions options;
     readonly Tensor real;
     readonly Tensor? noise;
 
+    /// <summary>
+    /// The settings of the step `gan train` runs: new noise every step and gradients zeroed by the optimizers, so the
+    /// workload calls <see cref="GanStep.Run"/>. The default of W3 (the other workloads default to reuse and set-to-none).
+    /// </summary>
+    public static WorkloadOptions Standard { get; } = new() { ReuseInputs = false, GradientsToNone = false };
+
     /// <summary>Builds both networks, their optimizers and the batch of "real" images.</summary>
+    /// <param name="options">The settings; <see cref="Standard"/> when null.</param>
     public DcganStepWorkload(WorkloadOptions? options = null)
     {
-        this.options = options ?? new WorkloadOptions();
+        this.options = options ?? Standard;
         BatchSize = this.options.BatchSize ?? StandardBatch;
         if (this.options.ImageSize is { } s && s != 32) throw new ArgumentException("the benchmark DCGAN is built for 32×32 images", nameof(options));
         torch.manual_seed(this.options.Seed);
@@ -48,8 +61,7 @@ public sealed class DcganStepWorkload : IThroughputWorkload
             ChannelsLast.Convert(generator);
             ChannelsLast.Convert(discriminator);
         }
-        optimizerG = optim.Adam(generator.parameters(), lr: 2e-4, beta1: 0.5, beta2: 0.999);
-        optimizerD = optim.Adam(discriminator.parameters(), lr: 2e-4, beta1: 0.5, beta2: 0.999);
+        (optimizerG, optimizerD) = step.CreateOptimizers(generator, discriminator);
         using var scope = NewDisposeScope();
         // The real batch stands in for a data loader's output and is always reused: loading is not what W3 measures.
         real = Layout(torch.rand(BatchSize, 1, 32, 32).mul_(2).sub_(1)).DetachFromDisposeScope();
@@ -62,23 +74,39 @@ public sealed class DcganStepWorkload : IThroughputWorkload
     /// <inheritdoc />
     public int BatchSize { get; }
 
+    /// <summary>True when <see cref="Step"/> is <see cref="GanStep.Run"/>; false for the spelled-out copy the knobs need.</summary>
+    public bool UsesGanStep => !options.ReuseInputs && !options.GradientsToNone;
+
+    /// <summary>The generator (for tests that compare paths).</summary>
+    internal GanGenerator Generator => generator;
+
     /// <inheritdoc />
     public void Step()
     {
+        if (UsesGanStep) GanStep.Run(generator, discriminator, optimizerG, optimizerD, real, labels: null, step);
+        else SpelledOutStep();
+    }
+
+    /// <summary>
+    /// <see cref="GanStep.Run"/> for an unconditional GAN with the non-saturating loss, written out so that the noise
+    /// can be reused (<see cref="WorkloadOptions.ReuseInputs"/>) and gradients set to none
+    /// (<see cref="WorkloadOptions.GradientsToNone"/>).
+    /// </summary>
+    void SpelledOutStep()
+    {
         // Fresh noise every step, as in training; refilled in place when inputs are reused.
         var z = noise is null ? torch.randn(BatchSize, Nz) : noise.normal_();
-
-        // Update D: softplus(-D(x)) + softplus(D(G(z))) is the non-saturating BCE loss on logits, without a sigmoid layer.
-        ZeroGrad(discriminator, optimizerD);
         var fake = generator.Generate(z, null);
-        var lossD = functional.softplus(-discriminator.Forward(real, null).Logit).mean()
-                    + functional.softplus(discriminator.Forward(fake.detach(), null).Logit).mean();
+
+        // Update D on real vs detached fake.
+        ZeroGrad(discriminator, optimizerD);
+        var lossD = GanLoss.Discriminator(step.Loss, discriminator.Forward(real, null).Logit, discriminator.Forward(fake.detach(), null).Logit);
         lossD.backward();
         optimizerD.step();
 
-        // Update G: maximise log D(G(z)), i.e. minimise softplus(-D(G(z))); D's gradients from this pass are dropped next step.
+        // Update G through the updated D; D's gradients from this pass are dropped next step.
         ZeroGrad(generator, optimizerG);
-        var lossG = functional.softplus(-discriminator.Forward(fake, null).Logit).mean();
+        var lossG = GanLoss.Generator(step.Loss, discriminator.Forward(fake, null).Logit);
         lossG.backward();
         optimizerG.step();
     }

@@ -92,7 +92,7 @@ public static class GanTrainer
         if (config.Step.Loss == GanLossKind.WganGp && config.Model.UseDiscriminatorBatchNorm && config.Arch != "mlp")
             throw new InvalidOptionException("WGAN-GP needs a discriminator without BatchNorm: set {0} (which turns BatchNorm off) or use another {1}.",
                 "GanOptions.SpectralNorm", "GanStepOptions.Loss");
-        var device = ResolveDevice(config.Device);
+        var device = Devices.Parse(config.Device);
         var conditional = GanFactory.IsConditional(config.Arch);
 
         manual_seed(config.Seed);
@@ -204,15 +204,6 @@ public static class GanTrainer
     /// run averages exactly as an uninterrupted one.
     /// </summary>
     public static double EmaDecayAt(double decay, long step) => Math.Min(decay, (1.0 + step) / (10.0 + step));
-
-    /// <summary>The device for "cpu" or "cuda"; an <see cref="InputException"/> when CUDA is asked for but absent.</summary>
-    public static Device ResolveDevice(string name) => name switch
-    {
-        "cpu" => CPU,
-        "cuda" when cuda.is_available() => CUDA,
-        "cuda" => throw new InputException("--device cuda was asked for, but no CUDA device is available to TorchSharp (this build uses the CPU LibTorch)."),
-        _ => throw new InputException($"--device must be cpu or cuda (got '{name}')."),
-    };
 
     sealed class Disposables(params IDisposable[] items) : IDisposable
     {

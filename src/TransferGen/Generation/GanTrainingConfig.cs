@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using TransferGen.IO;
 using TransferGen.Models.Gan;
 
@@ -59,12 +58,7 @@ public sealed record GanTrainingConfig
     public GanStepOptions Step { get; init; } = new();
 
     /// <summary>Serializer settings of config.json: readable names, enums as strings.</summary>
-    public static JsonSerializerOptions Json { get; } = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+    public static JsonSerializerOptions Json => JsonDefaults.Options;
 
     /// <summary>Throws <see cref="InvalidOptionException"/> naming the first option out of range.</summary>
     /// <param name="requireData">Whether <see cref="Data"/> must name a dataset (not when the data is passed in memory).</param>
@@ -78,7 +72,8 @@ public sealed record GanTrainingConfig
         if (MaxImages is < 1) throw new InvalidOptionException($"{{0}} must be at least 1 (got {MaxImages}).", P(nameof(MaxImages)));
         if (BatchSize < 2) throw new InvalidOptionException($"{{0}} must be at least 2 (BatchNorm needs two images), got {BatchSize}.", P(nameof(BatchSize)));
         if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new InvalidOptionException($"{{0}} must be in [0, 1) (got {EmaDecay}).", P(nameof(EmaDecay)));
-        if (Device is not ("cpu" or "cuda")) throw new InvalidOptionException($"{{0}} must be cpu or cuda (got '{Device}').", P(nameof(Device)));
+        try { _ = Devices.Parse(Device); }
+        catch (InputException e) { throw new InvalidOptionException("{0}: " + e.Message.Replace("{", "{{").Replace("}", "}}"), P(nameof(Device))); }
         if (CollapseSteps < 1) throw new InvalidOptionException($"{{0}} must be at least 1 step (got {CollapseSteps}).", P(nameof(CollapseSteps)));
         Model.Validate();
         Step.Validate();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using TorchSharp;
+using TransferGen.IO;
 using static TorchSharp.torch;
 
 namespace TransferGen.Metrics;
@@ -18,9 +19,6 @@ namespace TransferGen.Metrics;
 /// </remarks>
 public sealed record ClassificationReport
 {
-    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-    static readonly JsonSerializerOptions Compact = new();
-
     /// <summary>The k values <see cref="Compute"/> reports when none are given (those above the class count are skipped).</summary>
     public static IReadOnlyList<int> DefaultTopK { get; } = [1, 3, 5];
 
@@ -73,11 +71,11 @@ public sealed record ClassificationReport
     public required double WeightedF1 { get; init; }
 
     /// <summary>The report as JSON (indented unless <paramref name="indented"/> is false).</summary>
-    public string ToJson(bool indented = true) => JsonSerializer.Serialize(this, indented ? Indented : Compact);
+    public string ToJson(bool indented = true) => JsonSerializer.Serialize(this, indented ? JsonDefaults.Options : JsonDefaults.Compact);
 
     /// <summary>Reads a report written by <see cref="ToJson"/>.</summary>
     public static ClassificationReport FromJson(string json) =>
-        JsonSerializer.Deserialize<ClassificationReport>(json) ?? throw new JsonException("the JSON holds null, not a classification report");
+        JsonSerializer.Deserialize<ClassificationReport>(json, JsonDefaults.Options) ?? throw new JsonException("the JSON holds null, not a classification report");
 
     /// <summary>
     /// Computes the report from a model's outputs. The prediction for a sample is its highest-scoring class, so

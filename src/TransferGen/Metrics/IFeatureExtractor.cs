@@ -5,8 +5,9 @@ namespace TransferGen.Metrics;
 /// <summary>
 /// A fixed network that maps images to feature vectors for FID and KID (e.g. an ImageNet ResNet18's pooled features).
 /// Scores are only comparable between runs that used the same extractor, so it has a <see cref="Name"/> to record.
+/// An extractor usually holds a network's weights: whoever creates one disposes it.
 /// </summary>
-public interface IFeatureExtractor
+public interface IFeatureExtractor : IDisposable
 {
     /// <summary>Length of one feature vector.</summary>
     int Dim { get; }

@@ -37,4 +37,7 @@ public sealed class PixelFeatures : IFeatureExtractor
         var rgb = images.shape[1] == 1 ? images.expand(-1, 3, -1, -1) : images;        // [B, 3, H, W]
         return F.adaptive_avg_pool2d(rgb.to_type(ScalarType.Float32), new long[] { Grid, Grid }).flatten(1);   // [B, 192]
     }
+
+    /// <summary>Nothing to free: there is no network.</summary>
+    public void Dispose() { }
 }

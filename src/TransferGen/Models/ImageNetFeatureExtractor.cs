@@ -10,7 +10,7 @@ namespace TransferGen.Models;
 /// (bilinear, antialiased) to <see cref="Size"/> and preprocessed as that network expects. Values are comparable only
 /// with scores computed by this same extractor at the same size — never with Inception-based FID from papers.
 /// </summary>
-public sealed class ImageNetFeatureExtractor : IFeatureExtractor, IDisposable
+public sealed class ImageNetFeatureExtractor : IFeatureExtractor
 {
     readonly OnnxModule _network;
     readonly Device _device;

@@ -11,7 +11,7 @@ namespace TransferGen.Scoring;
 /// the target domain can judge generated images better than ImageNet features do, but its scores are comparable only
 /// with scores from the same run folder.
 /// </summary>
-public sealed class ClassifierFeatureExtractor : IFeatureExtractor, IDisposable
+public sealed class ClassifierFeatureExtractor : IFeatureExtractor
 {
     readonly ImageClassifier _model;
 

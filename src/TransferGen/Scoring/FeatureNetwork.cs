@@ -7,5 +7,5 @@ namespace TransferGen.Scoring;
 /// <param name="InputSize">Side (pixels) images are resized to before the network sees them.</param>
 /// <param name="ResizeFilter">How they are resized, for the report.</param>
 /// <param name="Description">One line on what the features are.</param>
-/// <param name="Create">Builds the extractor (called once per command).</param>
+/// <param name="Create">Builds the extractor (called once per command; the caller disposes it).</param>
 public sealed record FeatureNetwork(string Name, int InputSize, string ResizeFilter, string Description, Func<IFeatureExtractor> Create);

@@ -28,7 +28,7 @@ public static class GanEvaluation
         test = ImageSetScoring.Limit(test, n, seed);
         var train = ImageSetScoring.Limit(dataset["train"], n, seed);
 
-        var extractor = network.Create();
+        using var extractor = network.Create();
         var reference = new ImageSetSide(data, "test", test.Count);
         var generated = ImageSetScoring.Score(network, extractor,
             ImageSetScoring.Resized(GanSampling.Batches(generator, n, 64, seed), network.InputSize), new ImageSetSide(modelSource, "generated", n),

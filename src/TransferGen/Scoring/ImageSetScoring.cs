@@ -58,14 +58,12 @@ public static class ImageSetScoring
         return split.Subset(order.Take(max).Order().ToArray());
     }
 
-    /// <summary>The split's images as float [B, C, S, S] in [0, 1], resized to <paramref name="inputSize"/>.</summary>
-    public static IEnumerable<Tensor> Batches(ImageSplit split, int inputSize)
-    {
-        var transform = new Compose(new ToFloat(), new Resize(inputSize, inputSize));
-        foreach (var batch in BatchLoader.Batches(split, transform, BatchSize))
-            using (batch)
-                yield return batch.Images;   // freed when the consumer asks for the next batch
-    }
+    /// <summary>
+    /// The split's images as float [B, C, S, S] in [0, 1], resized to <paramref name="inputSize"/>; each batch is freed
+    /// when the consumer asks for the next.
+    /// </summary>
+    public static IEnumerable<Tensor> Batches(ImageSplit split, int inputSize) =>
+        BatchInference.Images(split, new Compose(new ToFloat(), new Resize(inputSize, inputSize)), BatchSize);
 
     /// <summary>Batches float [B, C, H, W] in [0, 1] resized to <paramref name="inputSize"/> (the originals are disposed).</summary>
     public static IEnumerable<Tensor> Resized(IEnumerable<Tensor> batches, int inputSize)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using TransferGen.IO;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -15,15 +14,11 @@ namespace TransferGen.Training;
 /// </summary>
 public sealed class RunFolder
 {
-    /// <summary>The JSON conventions of the run files: snake_case, indented, enums as strings, NaN/∞ allowed.</summary>
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        // Before the first validation the best score is -∞; diverged runs record NaN losses.
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+    /// <summary>
+    /// The JSON conventions of the run files: <see cref="JsonDefaults.Options"/> (snake_case, indented, enums as strings,
+    /// NaN/∞ allowed: before the first validation the best score is -∞, and diverged runs record NaN losses).
+    /// </summary>
+    public static JsonSerializerOptions Json => JsonDefaults.Options;
 
     /// <summary>Uses (without creating) the folder at <paramref name="path"/>.</summary>
     public RunFolder(string path) => Path = System.IO.Path.GetFullPath(path);

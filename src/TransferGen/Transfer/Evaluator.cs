@@ -1,6 +1,7 @@
 using TorchSharp;
 using TransferGen.Data;
 using TransferGen.Data.Transforms;
+using TransferGen.Metrics;
 using static TorchSharp.torch;
 
 namespace TransferGen.Transfer;
@@ -61,32 +62,19 @@ public static class Evaluator
     /// Logits of <paramref name="model"/> (images → logits) for every image of <paramref name="split"/>, in split
     /// order, prepared by <paramref name="transform"/>. The model runs in eval mode and is put back in the mode it had.
     /// </summary>
+    /// <param name="model">Images → logits.</param>
+    /// <param name="split">The images and their labels.</param>
+    /// <param name="transform">The evaluation preprocessing.</param>
+    /// <param name="batchSize">Images per forward pass.</param>
+    /// <param name="device">Device the model runs on; the CPU when null. The logits are copied to the CPU.</param>
+    /// <param name="progress">Called after each batch with its number of images.</param>
     public static EvaluationResult Run(nn.Module<Tensor, Tensor> model, ImageSplit split, ITransform transform, int batchSize,
         Device? device = null, Action<int>? progress = null)
     {
-        device ??= CPU;
-        var wasTraining = model.training;
-        model.eval();
-        var logits = new List<Tensor>();
-        try
-        {
-            using (inference_mode())
-                foreach (var batch in BatchLoader.Batches(split, transform, batchSize))
-                    using (batch)
-                    using (NewDisposeScope())   // a model may leave intermediates undisposed; the scope frees them per batch
-                    {
-                        var output = model.call(batch.Images.to(device));
-                        logits.Add(output.to(CPU).detach().clone().DetachFromDisposeScope());
-                        progress?.Invoke(batch.Count);
-                    }
-            var all = logits.Count == 0 ? zeros(0, 0) : cat(logits, 0);
-            var labels = tensor(split.Labels.Select(l => (long)l).ToArray(), ScalarType.Int64);
-            return new EvaluationResult(all, labels);
-        }
-        finally
-        {
-            foreach (var t in logits) t.Dispose();
-            model.train(wasTraining);
-        }
+        ArgumentNullException.ThrowIfNull(split);
+        var logits = BatchInference.Run(model, BatchInference.Images(split, transform, batchSize), device ?? CPU, outputDevice: CPU, progress)
+                     ?? zeros(0, 0);
+        var labels = tensor(split.Labels.Select(l => (long)l).ToArray(), ScalarType.Int64);
+        return new EvaluationResult(logits, labels);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TorchSharp;
 using TransferGen.Data;
 using TransferGen.Data.Transforms;
+using TransferGen.Metrics;
 using static TorchSharp.torch;
 
 namespace TransferGen.Transfer;
@@ -32,29 +33,18 @@ public sealed class FeatureCache : IDisposable
     public int Count => (int)Labels.shape[0];
 
     /// <summary>Runs <paramref name="backbone"/> over <paramref name="split"/> and keeps the features.</summary>
+    /// <remarks>
+    /// The backbone runs in eval mode (and is put back in the mode it had) under inference mode, batch by batch;
+    /// <see cref="BatchInference"/> concatenates after leaving inference mode, so the cache can feed autograd (the head's training).
+    /// </remarks>
     public static FeatureCache Compute(nn.Module<Tensor, Tensor> backbone, ImageSplit split, ITransform transform, int batchSize, Device device)
     {
+        ArgumentNullException.ThrowIfNull(split);
         var clock = Stopwatch.StartNew();
-        var wasTraining = backbone.training;
-        backbone.eval();
-        var parts = new List<Tensor>();
-        try
-        {
-            using (inference_mode())
-                foreach (var batch in BatchLoader.Batches(split, transform, batchSize))
-                    using (batch)
-                    using (NewDisposeScope())   // a backbone may leave intermediates undisposed; the scope frees them per batch
-                        parts.Add(backbone.call(batch.Images.to(device)).clone().DetachFromDisposeScope());
-            // Leave inference mode before concatenating, so the cache can feed autograd (the head's training).
-            var all = cat(parts, 0).detach();
-            var labels = tensor(split.Labels.Select(l => (long)l).ToArray(), ScalarType.Int64, device: device);
-            return new FeatureCache(all, labels, clock.Elapsed);
-        }
-        finally
-        {
-            foreach (var t in parts) t.Dispose();
-            backbone.train(wasTraining);
-        }
+        var features = BatchInference.Run(backbone, BatchInference.Images(split, transform, batchSize), device)
+                       ?? throw new InputException($"The '{split.Name}' split has no images to compute backbone features of.");
+        var labels = tensor(split.Labels.Select(l => (long)l).ToArray(), ScalarType.Int64, device: device);
+        return new FeatureCache(features, labels, clock.Elapsed);
     }
 
     /// <summary>

@@ -160,7 +160,8 @@ public sealed record FineTuneOptions
         Require(ValidationFraction is > 0 and < 1, $"{{0}} must be between 0 and 1, got {ValidationFraction}.", P(nameof(ValidationFraction)));
         Require(Patience >= 0, $"{{0}} must be 0 or more, got {Patience}.", P(nameof(Patience)));
         Require(MinSteps >= 0, $"{{0}} must be 0 or more, got {MinSteps}.", P(nameof(MinSteps)));
-        Require(Device is "cpu" or "cuda", $"{{0}} must be cpu or cuda, got '{Device}'.", P(nameof(Device)));
+        try { _ = Devices.Parse(Device); }
+        catch (InputException e) { throw new InvalidOptionException("{0}: " + e.Message.Replace("{", "{{").Replace("}", "}}"), P(nameof(Device))); }
         Require(!(FromScratch && WeightsFile is not null), "{0} and {1} exclude each other.", P(nameof(FromScratch)), P(nameof(WeightsFile)));
         Require(SourceLambda >= 0 && double.IsFinite(SourceLambda), $"{{0}} must be 0 or more, got {SourceLambda}.", P(nameof(SourceLambda)));
     }

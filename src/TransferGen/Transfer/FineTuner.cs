@@ -191,7 +191,7 @@ public sealed class FineTuner(FineTuneOptions options)
         FineTunePhase.CheckFits(Options, spec);
         if (Options.ImageSize % spec.InputSizeMultiple != 0)
             throw new InvalidOptionException($"Backbone '{spec.Name}' needs an {{0}} that is a multiple of {spec.InputSizeMultiple}, got {Options.ImageSize}.", "FineTuneOptions.ImageSize");
-        var device = ResolveDevice(Options.Device);
+        var device = Devices.Parse(Options.Device);
         torch.manual_seed(Options.Seed);
 
         var (train, validation, validationSource) = Splits(dataset);
@@ -230,7 +230,7 @@ public sealed class FineTuner(FineTuneOptions options)
         var summary = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?.AsObject();
         if (summary is null) return;
         summary["test_accuracy"] = accuracy;
-        IO.AtomicFile.WriteAllText(path, summary.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        IO.AtomicFile.WriteAllText(path, summary.ToJsonString(IO.JsonDefaults.Options));
     }
 
     /// <summary>The training and validation splits: subsampled to K per class, validation from "val" or carved from train.</summary>
@@ -241,11 +241,5 @@ public sealed class FineTuner(FineTuneOptions options)
         if (dataset.HasSplit("val")) return (train, dataset["val"], "val");
         var (kept, validation) = Subsampling.StratifiedSplit(train, Options.ValidationFraction, Options.Seed, "train", "val");
         return (kept, validation, "carved from train");
-    }
-
-    static Device ResolveDevice(string name)
-    {
-        if (name == "cuda" && !cuda.is_available()) throw new InputException("--device cuda: no CUDA device is available here.");
-        return name == "cuda" ? CUDA : CPU;
     }
 }

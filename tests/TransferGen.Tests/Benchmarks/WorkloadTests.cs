@@ -8,11 +8,15 @@ namespace TransferGen.Tests.Benchmarks;
 public class WorkloadTests
 {
     [Theory]
-    [InlineData(false, true)]
-    [InlineData(true, false)]
-    public void A_dcgan_step_leaves_no_tensor_behind(bool channelsLast, bool reuseInputs)
+    [InlineData(false, true, true)]
+    [InlineData(true, false, true)]
+    [InlineData(false, false, false)]   // the standard settings: GanStep.Run
+    [InlineData(true, false, false)]
+    public void A_dcgan_step_leaves_no_tensor_behind(bool channelsLast, bool reuseInputs, bool gradientsToNone)
     {
-        using var workload = new DcganStepWorkload(new WorkloadOptions { BatchSize = 2, ChannelsLast = channelsLast, ReuseInputs = reuseInputs });
+        using var workload = new DcganStepWorkload(new WorkloadOptions
+            { BatchSize = 2, ChannelsLast = channelsLast, ReuseInputs = reuseInputs, GradientsToNone = gradientsToNone });
+        Assert.Equal(!reuseInputs && !gradientsToNone, workload.UsesGanStep);
         var harness = new ThroughputHarness();
         harness.Measure(workload, warmup: 1, repeats: 1);   // lazily created optimizer state
 

@@ -19,6 +19,7 @@ public class GenerativeEvaluationTests
             var flat = images.flatten(1);
             return stack(new[] { flat.mean(new long[] { 1 }), flat.std(1), flat.amin(1), flat.amax(1) }, 1);
         }
+        public void Dispose() { }
     }
 
     static IEnumerable<Tensor> RandomBatches(int count, int batchSize, long seed, float scale = 1f)
@@ -34,8 +35,9 @@ public class GenerativeEvaluationTests
         var stats = DisposeScopeManager.Statistics;
         var live = stats.ThreadTotalLiveCount;
         var before = stats.ToString();
-        var all = FeatureExtraction.Collect(new PixelStats(), RandomBatches(10, 4, 1));
-        var some = FeatureExtraction.Collect(new PixelStats(), RandomBatches(10, 4, 1), limit: 6);
+        using var extractor = new PixelStats();
+        var all = FeatureExtraction.Collect(extractor, RandomBatches(10, 4, 1));
+        var some = FeatureExtraction.Collect(extractor, RandomBatches(10, 4, 1), limit: 6);
         Assert.Equal(new long[] { 10, 4 }, all.shape);
         Assert.Equal(new long[] { 6, 4 }, some.shape);
         using (var head = all.narrow(0, 0, 6)) Assert.True(head.allclose(some));
@@ -47,7 +49,7 @@ public class GenerativeEvaluationTests
     [Fact]
     public void ScoresAreNearZeroForTheSameSourceAndPositiveForADifferentOne()
     {
-        var extractor = new PixelStats();
+        using var extractor = new PixelStats();
         var same = GenerativeEvaluation.Evaluate(extractor, RandomBatches(200, 64, 1), RandomBatches(200, 64, 2), kidSubsets: 10, kidSubsetSize: 100);
         var darker = GenerativeEvaluation.Evaluate(extractor, RandomBatches(200, 64, 1), RandomBatches(200, 64, 2, scale: 0.6f), kidSubsets: 10, kidSubsetSize: 100);
         Assert.True(darker.Fid > 10 * same.Fid, $"{same} vs {darker}");
@@ -59,7 +61,8 @@ public class GenerativeEvaluationTests
     public void GeneratedBatchesFeedTheEvaluation()
     {
         var (g, _) = TinyGan.Create("dcgan", new ImageShape(1, 28, 28));
-        var scores = GenerativeEvaluation.Evaluate(new PixelStats(), GanSampling.Batches(g, 40, 16, seed: 1),
+        using var extractor = new PixelStats();
+        var scores = GenerativeEvaluation.Evaluate(extractor, GanSampling.Batches(g, 40, 16, seed: 1),
             GanSampling.Batches(g, 40, 16, seed: 2), kidSubsets: 3);
         Assert.True(double.IsFinite(scores.Fid) && double.IsFinite(scores.Kid.Mean));
         Assert.Equal(20, scores.Kid.SubsetSize);

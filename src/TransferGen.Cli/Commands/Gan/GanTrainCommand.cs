@@ -98,7 +98,7 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
 
         /// <summary>Device.</summary>
         [CommandOption("--device <DEV>")]
-        [Description("cpu (default) or cuda.")]
+        [Description("cpu (default), cuda or cuda:N.")]
         public string? Device { get; init; }
 
         /// <summary>Smoke run.</summary>

@@ -10,10 +10,8 @@ namespace TransferGen.Benchmarks.Gan;
 /// <summary>Writes a GAN benchmark's results: results.json, results.md, fid.png and each architecture's final grid.</summary>
 public static class GanBenchFiles
 {
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     /// <summary>The report as indented JSON with snake_case keys.</summary>
-    public static string Serialize(GanBenchReport report) => JsonSerializer.Serialize(report, Json);
+    public static string Serialize(GanBenchReport report) => JsonSerializer.Serialize(report, JsonDefaults.Options);
 
     /// <summary>Rewrites every output file in <paramref name="folder"/> (atomically, each file whole).</summary>
     public static void Save(string folder, GanBenchReport report)

@@ -31,8 +31,7 @@ public static class GanBenchmark
         if (options.Epochs < 1) throw new InputException("--epochs must be at least 1.");
 
         var network = FeatureExtractors.Resolve(options.Features);
-        var extractor = network.Create();
-        using var disposeExtractor = extractor as IDisposable;
+        using var extractor = network.Create();
         var dataset = DatasetResolver.Load(options.Data, new DatasetOptions { Seed = options.Seed });
         var test = ImageSetScoring.Limit(dataset["test"], options.FidCount, options.Seed);
         var n = Math.Min(test.Count, dataset["train"].Count);

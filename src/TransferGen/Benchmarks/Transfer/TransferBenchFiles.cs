@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using TransferGen.IO;
 
 namespace TransferGen.Benchmarks.Transfer;
@@ -10,14 +9,11 @@ namespace TransferGen.Benchmarks.Transfer;
 /// </summary>
 public static class TransferBenchFiles
 {
-    /// <summary>snake_case, indented; the same shape as `bench transfer --json`.</summary>
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        // A diverged run may carry a NaN; the file must still be written and read back.
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    /// <summary>
+    /// <see cref="JsonDefaults.Options"/> (snake_case, indented, NaN allowed: a diverged run may carry one); the same
+    /// shape as `bench transfer --json`.
+    /// </summary>
+    public static JsonSerializerOptions Json => JsonDefaults.Options;
 
     /// <summary>The results file in <paramref name="folder"/>.</summary>
     public static string ResultsPath(string folder) => Path.Combine(folder, "results.json");

@@ -11,8 +11,6 @@ namespace TransferGen.Training.Callbacks;
 /// </summary>
 public sealed class MetricsLog(string runFolder) : ICallback
 {
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-
     /// <summary>Runs after callbacks that add figures to the epoch (validation, FID).</summary>
     public int Order => 100;
 
@@ -34,7 +32,7 @@ public sealed class MetricsLog(string runFolder) : ICallback
     public void AfterEpoch(TrainingContext context)
     {
         var line = new Dictionary<string, double>(context.EpochMetrics) { ["epoch"] = context.Epoch + 1, ["step"] = context.GlobalStep };
-        File.AppendAllText(LinesPath, JsonSerializer.Serialize(line) + "\n");
+        File.AppendAllText(LinesPath, JsonSerializer.Serialize(line, JsonDefaults.Compact) + "\n");
         WriteSummary(context, context.History.Append(context.EpochMetrics));
     }
 
@@ -52,6 +50,6 @@ public sealed class MetricsLog(string runFolder) : ICallback
             ["final"] = epochs.LastOrDefault(),
             ["history"] = epochs,
         };
-        AtomicFile.WriteAllText(SummaryPath, JsonSerializer.Serialize(summary, Json));
+        AtomicFile.WriteAllText(SummaryPath, JsonSerializer.Serialize(summary, JsonDefaults.Options));
     }
 }
