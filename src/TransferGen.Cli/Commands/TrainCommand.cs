@@ -33,7 +33,7 @@ public abstract class TrainCommand<TSettings> : Command<TSettings> where TSettin
             var run = RunFolder.Existing(resume);
             runPath = run.Path;
             CliConsole.Status($"Resuming {run.Path}.", settings.Json);
-            result = FineTuner.Resume(run, [callback], cancellationToken: cancellationToken);
+            result = FineTuner.Resume(run, [callback], device: Devices.Parse(settings.Device), cancellationToken: cancellationToken);
         }
         else
         {

@@ -139,7 +139,7 @@ public class TrainSettings : DataSettings
         Dropout = Dropout,
         ImageSize = ImageSize,
         Seed = Seed,
-        Device = Device,
+        Device = Devices.Parse(Device),
         LabelsPerClass = LabelsPerClass,
         ValidationFraction = ValidationFraction,
         Patience = Patience,

@@ -28,6 +28,9 @@ public sealed class ProgressCallback(RunProgress progress, ProgressFormat format
     public void AfterEpoch(TrainingContext context) => progress.EndEpoch(context.EpochMetrics);
 
     /// <inheritdoc />
+    public void Activity(TrainingContext context, TrainingActivity activity) => progress.Activity(activity.Name, activity.Done, activity.Total);
+
+    /// <inheritdoc />
     public void AfterFit(TrainingContext context) =>
         // A cancelled run's sentence is the command's to print (with how to resume).
         progress.EndRun(context.Stop == StopKind.Cancelled ? null : context.StopReason);

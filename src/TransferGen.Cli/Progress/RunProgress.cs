@@ -58,6 +58,38 @@ public sealed class RunProgress(IProgressView view, TimeProvider? clock = null) 
         view.Line(_format.Summary(_meter.EndEpoch(metrics)));
     }
 
+    /// <summary>
+    /// Long work outside the batches (feature caching, validation) has done <paramref name="done"/> of
+    /// <paramref name="total"/> images: a line with its pace and ETA once it has run for <see cref="ActivityInterval"/>,
+    /// then every interval and at its end, so short validations print nothing.
+    /// </summary>
+    public void Activity(string name, long done, long total)
+    {
+        var now = _clock.GetTimestamp();
+        if (done == 0 || _activity != name)
+        {
+            (_activity, _activityStart, _activityLine) = (name, now, now);
+            return;
+        }
+        var finished = done >= total;
+        if (_clock.GetElapsedTime(_activityLine, now) < ActivityInterval && !(finished && _activityLine != _activityStart)) return;
+        if (finished && _clock.GetElapsedTime(_activityStart, now) < ActivityInterval) return;
+        _activityLine = now;
+        var elapsed = _clock.GetElapsedTime(_activityStart, now);
+        var rate = done / Math.Max(elapsed.TotalSeconds, 1e-9);
+        view.Line(finished
+            ? Invariant($"{name}: {done:N0} images in {ProgressText.Duration(elapsed)} ({rate:F0} img/s)")
+            : Invariant($"{name}: {done:N0}/{total:N0} images  {rate:F0} img/s  ETA {ProgressText.Duration(TimeSpan.FromSeconds((total - done) / rate))}"));
+    }
+
+    /// <summary>How long an activity runs before its first progress line, and the time between lines.</summary>
+    public static readonly TimeSpan ActivityInterval = TimeSpan.FromSeconds(10);
+
+    string? _activity;
+    long _activityStart, _activityLine;
+
+    static string Invariant(FormattableString s) => s.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>A line of text, above the live display or in the log.</summary>
     public void Line(string text) => view.Line(text);
 

@@ -35,6 +35,9 @@ public sealed record GanRunConfig
     /// <summary>Images trained on (after subsetting).</summary>
     public int TrainCount { get; init; }
 
+    /// <summary>The device the run last trained on ("cpu", "cuda:0"); a note, since a run may resume on another.</summary>
+    public string Device { get; init; } = "cpu";
+
     /// <summary>TransferGen, TorchSharp and .NET versions.</summary>
     public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
 

@@ -67,17 +67,17 @@ public static class GanTrainer
     /// </summary>
     /// <param name="run">The run folder.</param>
     /// <param name="epochs">A new total number of epochs (more than the checkpoint has); null keeps the config's.</param>
-    /// <param name="device">Train on this device instead of the recorded one; null keeps it.</param>
+    /// <param name="device">The device to train on (the CPU when null).</param>
     /// <param name="callbacks">More callbacks.</param>
     /// <param name="dataset">The data, when the run was trained on a dataset built in code.</param>
     /// <param name="cancellationToken">As for <see cref="Train(ImageDataset, GanTrainingConfig, RunFolder?, IEnumerable{ICallback}?, CancellationToken)"/>.</param>
-    public static GanTrainingResult Resume(RunFolder run, int? epochs = null, string? device = null, IEnumerable<ICallback>? callbacks = null,
+    public static GanTrainingResult Resume(RunFolder run, int? epochs = null, Device? device = null, IEnumerable<ICallback>? callbacks = null,
         ImageDataset? dataset = null, CancellationToken cancellationToken = default)
     {
         var saved = GanRunConfig.Read(run);
         var checkpoint = Checkpoint.In(run)
                          ?? throw new InputException($"{run.Path}: no checkpoint to resume from (the run finished no epoch).");
-        var config = saved.Options with { Epochs = epochs ?? saved.Options.Epochs, Device = device ?? saved.Options.Device };
+        var config = saved.Options with { Epochs = epochs ?? saved.Options.Epochs, Device = device ?? CPU };
         var done = checkpoint.State.EpochsCompleted;
         if (config.Epochs <= done && checkpoint.State.BatchesDone == 0)
             throw new InvalidOptionException($"{run.Path} has already trained {done} epoch(s); pass a larger {{0}} to continue.", $"{nameof(GanTrainingConfig)}.{nameof(GanTrainingConfig.Epochs)}");
@@ -92,7 +92,7 @@ public static class GanTrainer
         if (config.Step.Loss == GanLossKind.WganGp && config.Model.UseDiscriminatorBatchNorm && config.Arch != "mlp")
             throw new InvalidOptionException("WGAN-GP needs a discriminator without BatchNorm: set {0} (which turns BatchNorm off) or use another {1}.",
                 "GanOptions.SpectralNorm", "GanStepOptions.Loss");
-        var device = Devices.Parse(config.Device);
+        var device = config.Device;
         var conditional = GanFactory.IsConditional(config.Arch);
 
         manual_seed(config.Seed);
@@ -192,6 +192,7 @@ public static class GanTrainer
             ImageSize = info.ImageSize,
             Conditional = info.Conditional,
             TrainCount = data.Split.Count,
+            Device = Devices.Name(config.Device),
             Versions = previous?.Versions ?? RunFolder.CurrentVersions(),
             Created = previous?.Created ?? DateTime.UtcNow.ToString("O"),
         });

@@ -69,8 +69,8 @@ public sealed class ImageGenerator : IDisposable
 
     /// <summary>Continues the GAN run in <paramref name="runFolder"/> up to <paramref name="epochs"/> epochs in all (see <see cref="GanTrainer.Resume"/>).</summary>
     public static ImageGenerator Resume(string runFolder, int? epochs = null, ImageDataset? dataset = null, IEnumerable<ICallback>? callbacks = null,
-        CancellationToken cancellationToken = default) =>
-        From(GanTrainer.Resume(RunFolder.Existing(runFolder), epochs, callbacks: callbacks, dataset: dataset, cancellationToken: cancellationToken), runFolder);
+        Device? device = null, CancellationToken cancellationToken = default) =>
+        From(GanTrainer.Resume(RunFolder.Existing(runFolder), epochs, device, callbacks, dataset, cancellationToken), runFolder);
 
     /// <summary>Loads the generator of a GAN run folder (config.json and model.pt), on the CPU.</summary>
     public static ImageGenerator Load(string runFolder)

@@ -61,6 +61,12 @@ public interface ICallback
     /// </summary>
     void AfterCancel(TrainingContext context) { }
 
+    /// <summary>
+    /// Progress of long work the run does outside its training batches (a fine-tune computing its cached features,
+    /// validation of a large split), reported by the task through <see cref="TrainingContext.ReportActivity"/>.
+    /// </summary>
+    void Activity(TrainingContext context, TrainingActivity activity) { }
+
     /// <summary>Once, when training ends: normally, stopped by a callback, cancelled or by an exception.</summary>
     void AfterFit(TrainingContext context) { }
 }
@@ -81,3 +87,9 @@ public interface ICheckpointedCallback : ICallback
     /// <summary>Takes back a state written by <see cref="SaveState"/>.</summary>
     void RestoreState(System.Text.Json.Nodes.JsonNode state);
 }
+
+/// <summary>How far a piece of work outside the training batches has got.</summary>
+/// <param name="Name">What is being done ("caching backbone features of the train split").</param>
+/// <param name="Done">Items (images) done so far.</param>
+/// <param name="Total">Items in all.</param>
+public sealed record TrainingActivity(string Name, long Done, long Total);

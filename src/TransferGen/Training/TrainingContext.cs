@@ -184,6 +184,13 @@ public class TrainingContext : ILossMinimizer
         foreach (var c in _callbacks) c.AfterStep(this, step);
     }
 
+    /// <summary>Tells the callbacks how far <paramref name="name"/> has got (see <see cref="ICallback.Activity"/>).</summary>
+    public void ReportActivity(string name, long done, long total)
+    {
+        var activity = new TrainingActivity(name, done, total);
+        foreach (var c in _callbacks) c.Activity(this, activity);
+    }
+
     /// <summary>Asks the loop to stop after the current step (the first request wins).</summary>
     public void RequestStop(string reason, bool failure = false) => RequestStop(reason, failure ? StopKind.Failure : StopKind.Early);
 

@@ -37,11 +37,12 @@ public sealed class FeatureCache : IDisposable
     /// The backbone runs in eval mode (and is put back in the mode it had) under inference mode, batch by batch;
     /// <see cref="BatchInference"/> concatenates after leaving inference mode, so the cache can feed autograd (the head's training).
     /// </remarks>
-    public static FeatureCache Compute(nn.Module<Tensor, Tensor> backbone, ImageSplit split, ITransform transform, int batchSize, Device device)
+    public static FeatureCache Compute(nn.Module<Tensor, Tensor> backbone, ImageSplit split, ITransform transform, int batchSize, Device device,
+        Action<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(split);
         var clock = Stopwatch.StartNew();
-        var features = BatchInference.Run(backbone, BatchInference.Images(split, transform, batchSize), device)
+        var features = BatchInference.Run(backbone, BatchInference.Images(split, transform, batchSize), device, progress: progress)
                        ?? throw new InputException($"The '{split.Name}' split has no images to compute backbone features of.");
         var labels = tensor(split.Labels.Select(l => (long)l).ToArray(), ScalarType.Int64, device: device);
         return new FeatureCache(features, labels, clock.Elapsed);

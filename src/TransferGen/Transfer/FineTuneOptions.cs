@@ -93,8 +93,12 @@ public sealed record FineTuneOptions
     /// <summary>Seed of everything random: subsampling, validation split, initialisation, shuffling, augmentation.</summary>
     public int Seed { get; init; }
 
-    /// <summary>"cpu" or "cuda".</summary>
-    public string Device { get; init; } = "cpu";
+    /// <summary>
+    /// The device to train on (the CPU by default). Not among the recorded options: a run may be resumed, and its model
+    /// loaded, on another device; config.json notes the device it trained on.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TorchSharp.torch.Device Device { get; init; } = TorchSharp.torch.CPU;
 
     /// <summary>Train on this many labelled images per class (null: all).</summary>
     public int? LabelsPerClass { get; init; }
@@ -160,8 +164,6 @@ public sealed record FineTuneOptions
         Require(ValidationFraction is > 0 and < 1, $"{{0}} must be between 0 and 1, got {ValidationFraction}.", P(nameof(ValidationFraction)));
         Require(Patience >= 0, $"{{0}} must be 0 or more, got {Patience}.", P(nameof(Patience)));
         Require(MinSteps >= 0, $"{{0}} must be 0 or more, got {MinSteps}.", P(nameof(MinSteps)));
-        try { _ = Devices.Parse(Device); }
-        catch (InputException e) { throw new InvalidOptionException("{0}: " + e.Message.Replace("{", "{{").Replace("}", "}}"), P(nameof(Device))); }
         Require(!(FromScratch && WeightsFile is not null), "{0} and {1} exclude each other.", P(nameof(FromScratch)), P(nameof(WeightsFile)));
         Require(SourceLambda >= 0 && double.IsFinite(SourceLambda), $"{{0}} must be 0 or more, got {SourceLambda}.", P(nameof(SourceLambda)));
     }

@@ -83,7 +83,7 @@ internal sealed class FineTuneSession : ITrainingTask<Batch>, IDisposable
         {
             Current = phase;
             phase.Policy.Apply(Model, Spec);
-            if (phase.OnFeatures) EnsureFeatures();
+            if (phase.OnFeatures) EnsureFeatures(context);
             else DropFeatures();
             Optimizer?.Dispose();
             Optimizer = CreateOptimizer(phase);
@@ -150,7 +150,8 @@ internal sealed class FineTuneSession : ITrainingTask<Batch>, IDisposable
             using var result = new EvaluationResult(logits.cpu(), _valFeatures.Labels.cpu());
             return Figures(result);
         }
-        using var evaluation = Evaluator.Run(Model, Validation, EvalTransform, Options.BatchSize, Device);
+        using var evaluation = Evaluator.Run(Model, Validation, EvalTransform, Options.BatchSize, Device,
+            Reporter(context, "validating", Validation.Count));
         return Figures(evaluation);
     }
 
@@ -195,12 +196,22 @@ internal sealed class FineTuneSession : ITrainingTask<Batch>, IDisposable
         return optim.AdamW(adamGroups, rate, weight_decay: Options.WeightDecay);
     }
 
-    void EnsureFeatures()
+    void EnsureFeatures(TrainingContext context)
     {
         if (_trainFeatures is not null) return;
-        _trainFeatures = FeatureCache.Compute(Model.Backbone, Train, EvalTransform, Options.BatchSize, Device);
-        _valFeatures = FeatureCache.Compute(Model.Backbone, Validation, EvalTransform, Options.BatchSize, Device);
+        _trainFeatures = FeatureCache.Compute(Model.Backbone, Train, EvalTransform, Options.BatchSize, Device,
+            Reporter(context, "caching backbone features of the training images", Train.Count));
+        _valFeatures = FeatureCache.Compute(Model.Backbone, Validation, EvalTransform, Options.BatchSize, Device,
+            Reporter(context, "caching backbone features of the validation images", Validation.Count));
         FeatureTime = _trainFeatures.Elapsed + _valFeatures.Elapsed;
+    }
+
+    /// <summary>A progress callback that reports images done as <paramref name="name"/> through the context.</summary>
+    static Action<int> Reporter(TrainingContext context, string name, int total)
+    {
+        var done = 0L;
+        context.ReportActivity(name, 0, total);
+        return images => context.ReportActivity(name, done += images, total);
     }
 
     void DropFeatures()

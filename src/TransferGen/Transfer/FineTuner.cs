@@ -61,9 +61,10 @@ public sealed class FineTuner(FineTuneOptions options)
     /// <paramref name="source"/> is given.
     /// </summary>
     public static FineTuneResult Resume(RunFolder run, IEnumerable<ICallback>? callbacks = null, ImageDataset? dataset = null,
-        ImageDataset? source = null, CancellationToken cancellationToken = default)
+        ImageDataset? source = null, Device? device = null, CancellationToken cancellationToken = default)
     {
         var config = RunConfig.Read(run);
+        config = config with { Options = config.Options with { Device = device ?? CPU } };
         var checkpoint = Checkpoint.In(run);
         var dataOptions = new DatasetOptions { Strict = config.DatasetStrict, Seed = config.Options.Seed };
         if (dataset is null)
@@ -119,6 +120,7 @@ public sealed class FineTuner(FineTuneOptions options)
             TrainCount = train.Count,
             ValidationCount = validation.Count,
             ValidationSource = validationSource,
+            Device = Devices.Name(Options.Device),
             Versions = RunConfig.CurrentVersions(),
             Created = DateTime.UtcNow.ToString("O"),
         };
@@ -191,7 +193,7 @@ public sealed class FineTuner(FineTuneOptions options)
         FineTunePhase.CheckFits(Options, spec);
         if (Options.ImageSize % spec.InputSizeMultiple != 0)
             throw new InvalidOptionException($"Backbone '{spec.Name}' needs an {{0}} that is a multiple of {spec.InputSizeMultiple}, got {Options.ImageSize}.", "FineTuneOptions.ImageSize");
-        var device = Devices.Parse(Options.Device);
+        var device = Options.Device;
         torch.manual_seed(Options.Seed);
 
         var (train, validation, validationSource) = Splits(dataset);

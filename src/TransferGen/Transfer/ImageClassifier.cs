@@ -90,8 +90,8 @@ public sealed class ImageClassifier : IDisposable
 
     /// <summary>Continues the classifier run in <paramref name="runFolder"/> from its checkpoint (see <see cref="FineTuner.Resume"/>).</summary>
     public static ImageClassifier Resume(string runFolder, ImageDataset? dataset = null, IEnumerable<ICallback>? callbacks = null,
-        CancellationToken cancellationToken = default) =>
-        FineTuner.Resume(RunFolder.Existing(runFolder), callbacks, dataset, cancellationToken: cancellationToken).Model;
+        Device? device = null, CancellationToken cancellationToken = default) =>
+        FineTuner.Resume(RunFolder.Existing(runFolder), callbacks, dataset, device: device, cancellationToken: cancellationToken).Model;
 
     /// <summary>
     /// Loads the classifier of the run folder at <paramref name="path"/> (a finetune or pretrain run, or a folder written

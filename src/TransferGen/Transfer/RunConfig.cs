@@ -63,6 +63,9 @@ public sealed record RunConfig
     /// <summary>Where the validation split came from: "val" (the dataset's) or "carved from train".</summary>
     public string ValidationSource { get; init; } = "";
 
+    /// <summary>The device the run trained on ("cpu", "cuda:0"); a note, since a run may resume on another.</summary>
+    public string Device { get; init; } = "cpu";
+
     /// <summary>TransferGen, TorchSharp and .NET versions.</summary>
     public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
 

@@ -111,6 +111,31 @@ public class RunProgressTests
         Assert.Equal(4, lines.Length);
     }
 
+    [Fact]
+    public void Long_work_outside_the_batches_gets_a_line_every_interval_and_short_work_none()
+    {
+        var clock = new ManualClock();
+        var log = new StringWriter();
+        using (var progress = new RunProgress(new PlainProgressView(log, TimeSpan.FromSeconds(30), clock), clock))
+        {
+            progress.Activity("validating", 0, 600);
+            clock.Advance(2);
+            progress.Activity("validating", 600, 600);   // 2 s: nothing to say
+
+            progress.Activity("caching backbone features", 0, 54_000);
+            for (var done = 6_000; done <= 54_000; done += 6_000)
+            {
+                clock.Advance(4);
+                progress.Activity("caching backbone features", done, 54_000);
+            }
+        }
+        var lines = log.ToString().TrimEnd().Split(Environment.NewLine);
+        Assert.Equal("caching backbone features: 18,000/54,000 images  1500 img/s  ETA 0:24", lines[0]);
+        Assert.StartsWith("caching backbone features: 36,000/54,000 images", lines[1]);
+        Assert.Equal("caching backbone features: 54,000 images in 0:36 (1500 img/s)", lines[^1]);
+        Assert.Equal(3, lines.Length);
+    }
+
     /// <summary>Names the phase as a fine-tune does (before the progress callback sees the epoch).</summary>
     sealed class NamesPhase(string name) : ICallback
     {

@@ -122,7 +122,7 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
                 var saved = GanRunConfig.Read(RunFolder.Existing(resume));
                 run = resume;
                 Console.Error.WriteLine($"Resuming {run} ({saved.Options.Arch} on {saved.Options.Data}) up to epoch {s.Epochs ?? saved.Options.Epochs}.");
-                result = GanTrainer.Resume(new RunFolder(resume), s.Epochs, s.Device, callbacks, cancellationToken: cancellationToken);
+                result = GanTrainer.Resume(new RunFolder(resume), s.Epochs, s.Device is null ? null : Devices.Parse(s.Device), callbacks, cancellationToken: cancellationToken);
             }
             else
             {
@@ -165,7 +165,7 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
             MaxImages = s.MaxImages,
             BatchSize = s.BatchSize ?? defaults.BatchSize,
             EmaDecay = s.EmaDecay ?? defaults.EmaDecay,
-            Device = s.Device ?? "cpu",
+            Device = Devices.Parse(s.Device ?? "cpu"),
             DryRun = s.DryRun,
             Model = new GanOptions { SpectralNorm = s.SpectralNorm, Conditioning = ParseConditioning(s.Conditioning, s.Arch) },
             Step = steps with
