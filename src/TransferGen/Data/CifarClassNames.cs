@@ -4,7 +4,7 @@ namespace TransferGen.Data;
 /// The standard class names of CIFAR-10 and CIFAR-100 (fine labels), used when a dataset folder lacks its
 /// batches.meta.txt / fine_label_names.txt. CIFAR-100's fine labels are numbered in alphabetical order.
 /// </summary>
-public static class CifarClassNames
+internal static class CifarClassNames
 {
     /// <summary>CIFAR-10's 10 class names, indexed by label.</summary>
     public static IReadOnlyList<string> Cifar10 { get; } =

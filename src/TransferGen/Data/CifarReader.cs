@@ -7,7 +7,7 @@ namespace TransferGen.Data;
 /// Each file is a run of fixed-size records: label byte(s) then 3072 pixel bytes (1024 red, 1024 green, 1024 blue,
 /// each row-major 32×32), which is already the [3, 32, 32] layout TorchSharp wants.
 /// </summary>
-public static class CifarReader
+internal static class CifarReader
 {
     /// <summary>Pixel bytes of one CIFAR image (3 × 32 × 32).</summary>
     public const int ImageBytes = 3 * 32 * 32;

@@ -4,7 +4,7 @@ namespace TransferGen.Data;
 /// The random generators of the data pipeline, each a pure function of its inputs. Mixing the inputs through a
 /// hash (rather than, say, seed + epoch) keeps nearby seeds from giving related streams.
 /// </summary>
-public static class DataRandom
+internal static class DataRandom
 {
     // Distinct purposes, so that shuffling, sample augmentation and subsampling never share a stream.
     const ulong ShufflePurpose = 0x5348_5546, SamplePurpose = 0x5341_4D50, SubsetPurpose = 0x5355_4253;

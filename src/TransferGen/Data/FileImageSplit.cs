@@ -8,7 +8,7 @@ namespace TransferGen.Data;
 /// <see cref="Read"/> decodes one file per call, with nothing shared between calls, so any number of threads may
 /// read at once. An image keeps its own size: <see cref="ImageSplit.Shape"/> is only the most common one.
 /// </summary>
-public sealed class FileImageSplit : ImageSplit
+internal sealed class FileImageSplit : ImageSplit
 {
     readonly string[] _files;
     readonly int[] _labels;

@@ -7,7 +7,7 @@ namespace TransferGen.Data;
 /// <c>PREFIX-labels-idx1-ubyte[.gz]</c> (a dot instead of the last dash, as some copies have, also works).
 /// Prefix <c>train</c> becomes the train split, <c>t10k</c> the test split; any other prefix names its own split.
 /// </summary>
-public static partial class IdxFolder
+internal static partial class IdxFolder
 {
     [GeneratedRegex(@"^(?<prefix>.+)-images[-.]idx3-ubyte(\.gz)?$", RegexOptions.IgnoreCase)]
     private static partial Regex ImagesFileName();

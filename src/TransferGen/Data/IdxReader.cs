@@ -9,7 +9,7 @@ namespace TransferGen.Data;
 /// int32, then N·H·W pixel bytes) and a labels file (magic 0x00000801, then N, then N label bytes). Files may be
 /// raw or gzip-compressed; gzip is recognised by its magic bytes (1f 8b), whatever the file is called.
 /// </summary>
-public static class IdxReader
+internal static class IdxReader
 {
     /// <summary>Magic number of an IDX file of unsigned bytes with three dimensions (images).</summary>
     public const int ImagesMagic = 0x00000803;

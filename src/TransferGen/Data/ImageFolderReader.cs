@@ -19,7 +19,7 @@ namespace TransferGen.Data;
 /// size when read, and <see cref="ImageSplit.UniformShape"/> is false when sizes differ. Shape and UniformShape
 /// describe the whole folder, so all splits agree.</para>
 /// </remarks>
-public static class ImageFolderReader
+internal static class ImageFolderReader
 {
     /// <summary>File extensions read as images (compared without regard to case).</summary>
     public static IReadOnlyList<string> Extensions { get; } = [".png", ".jpg", ".jpeg", ".bmp", ".webp"];

@@ -11,7 +11,7 @@ namespace TransferGen.Generation;
 /// generator learn: the noise never changes, so differences between grids are the training's doing. A conditional
 /// generator gets one row per class (at most the first <see cref="MaxClassRows"/> classes).
 /// </summary>
-public sealed class GanSampleGridCallback : ICallback
+internal sealed class GanSampleGridCallback : ICallback
 {
     /// <summary>Most class rows in a conditional grid.</summary>
     public const int MaxClassRows = 10;

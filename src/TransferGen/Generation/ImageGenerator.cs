@@ -99,6 +99,13 @@ public sealed class ImageGenerator : IDisposable
         GanImageWriter.WriteGrid(Network, Classes, path, count, classIndex, seed);
 
     /// <summary>
+    /// Writes a one-row strip of <paramref name="steps"/> images along the great circle between two latent points drawn
+    /// from <paramref name="seed"/> (class <paramref name="classIndex"/>, default 0, for a conditional generator).
+    /// </summary>
+    public void SaveInterpolation(string path, int steps = 8, int? classIndex = null, long seed = 0) =>
+        GanImageWriter.WriteInterpolation(Network, Classes, path, steps, classIndex, seed);
+
+    /// <summary>
     /// Writes <paramref name="count"/> PNGs under <paramref name="folder"/>, one subfolder per class (or "generated"), so
     /// the folder reads back as a dataset; returns the files.
     /// </summary>

@@ -5,7 +5,7 @@ using static TorchSharp.torch.nn;
 namespace TransferGen.Models;
 
 /// <summary>Adapts a backbone's first convolution to one input channel (see <see cref="GrayscaleMode.Adapt"/>).</summary>
-public static class FirstConvAdapter
+internal static class FirstConvAdapter
 {
     /// <summary>
     /// Replaces the weight [out, 3, kh, kw] of the convolution called <paramref name="convName"/> in

@@ -11,7 +11,7 @@ namespace TransferGen.Transfer;
 /// Backbone features of a whole split, computed once in inference mode without augmentation, so a linear probe
 /// trains its head for many epochs at the cost of one forward pass over the data.
 /// </summary>
-public sealed class FeatureCache : IDisposable
+internal sealed class FeatureCache : IDisposable
 {
     FeatureCache(Tensor features, Tensor labels, TimeSpan elapsed)
     {

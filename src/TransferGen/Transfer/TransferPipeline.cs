@@ -9,7 +9,7 @@ namespace TransferGen.Transfer;
 /// images, gray to RGB when replicating, channel order, then the backbone's normalisation. Training, evaluation and prediction all build theirs here, so they
 /// prepare images identically.
 /// </summary>
-public static class TransferPipeline
+internal static class TransferPipeline
 {
     /// <summary>The pipeline for <paramref name="dataChannels"/>-channel images.</summary>
     /// <param name="preprocessing">The effective preprocessing (<see cref="Backbones.EffectivePreprocessing"/>).</param>

@@ -20,7 +20,7 @@ namespace TransferGen.Tests.Architecture;
 /// <item>Transfer and Generation — the recipes, siblings on one level: neither may use the other.</item>
 /// <item>Scoring — names feature networks (ImageNet, pixels, a fine-tuned run) and scores image sets and GANs with
 ///   them, so it composes Models, Transfer and Generation.</item>
-/// <item>Benchmarks — composes everything; nothing in the library uses it.</item>
+/// <item>Benchmarks — composes everything; its own assembly (src/TransferGen.Benchmarks), which the library cannot reference.</item>
 /// </list>
 /// </remarks>
 public static class Layers

@@ -42,11 +42,12 @@ public sealed class GanEvaluateCommand : Command<GanEvaluateCommand.Settings>
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
         var network = FeatureExtractors.Resolve(s.Features);
-        var (generator, info) = GanModelFiles.Load(s.Model);
+        using var generator = ImageGenerator.Load(s.Model);
+        var info = generator.Info;
         var epochs = GanModelFiles.EpochsTrained(s.Model);
         var report = ActivityProgress.ForStderr(s.Json).Run(
             $"extracting features for FID/KID: up to {s.N} each of generated, real test and real train images ({network.Name}, {network.InputSize}×{network.InputSize})",
-            () => GanEvaluation.Evaluate(generator, s.Model, s.Data, network, s.N, s.Seed, s.KidSubsets));
+            () => GanEvaluation.Evaluate(generator.Network, s.Model, s.Data, network, s.N, s.Seed, s.KidSubsets));
         if (s.Json)
         {
             // The generated-vs-real figures at the top level (same keys as `fid --json`), the floor beside them.

@@ -54,22 +54,22 @@ public sealed class GanSampleCommand : Command<GanSampleCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
-        var (generator, info) = GanModelFiles.Load(s.Model);
+        using var generator = ImageGenerator.Load(s.Model);
         var png = s.Out.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
         if (s.Interpolate)
         {
             var path = png ? s.Out : Path.Combine(s.Out, "interpolation.png");
-            GanImageWriter.WriteInterpolation(generator, info.Classes, path, s.N, s.Class, s.Seed);
+            generator.SaveInterpolation(path, s.N, s.Class, s.Seed);
             Console.WriteLine($"Wrote an interpolation strip of {Math.Max(2, s.N)} images to {path}.");
         }
         else if (png)
         {
-            GanImageWriter.WriteGrid(generator, info.Classes, s.Out, s.N, s.Class, s.Seed);
+            generator.SaveGrid(s.Out, s.N, s.Class, s.Seed);
             Console.WriteLine($"Wrote a grid of {s.N} images to {s.Out}.");
         }
         else
         {
-            var files = GanImageWriter.WriteFolder(generator, info.Classes, s.Out, s.N, s.Class, s.Seed);
+            var files = generator.SaveImages(s.Out, s.N, s.Class, s.Seed);
             var folders = files.Select(f => Path.GetFileName(Path.GetDirectoryName(f))).Distinct().Count();
             Console.WriteLine($"Wrote {files.Count} images into {folders} folder(s) under {s.Out} (readable as a dataset).");
         }

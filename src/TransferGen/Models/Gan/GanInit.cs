@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace TransferGen.Models.Gan;
 
 /// <summary>The DCGAN paper's initialization: conv weights N(0, 0.02); BatchNorm γ N(1, 0.02), β 0.</summary>
-public static class GanInit
+internal static class GanInit
 {
     /// <summary>
     /// Initializes every conv, transposed conv and BatchNorm layer inside <paramref name="module"/>, then restarts the
