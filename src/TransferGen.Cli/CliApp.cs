@@ -59,8 +59,9 @@ public static class CliApp
             if (stop.IsCancellationRequested || !StopAfterBatch.Any(path => args.Take(path.Length).SequenceEqual(path))) return;
             context.Cancel = true;
             stop.Cancel();
-            Console.Error.WriteLine();
-            Console.Error.WriteLine("Stopping after the current batch (press Ctrl-C again to quit at once).");
+            // Through the stderr console, so a live progress display draws it above itself instead of over it.
+            CliConsole.Error.WriteLine();
+            CliConsole.Error.WriteLine("Stopping after the current batch (press Ctrl-C again to quit at once).");
         });
 
     /// <summary>

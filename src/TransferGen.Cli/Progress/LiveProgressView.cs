@@ -87,7 +87,15 @@ public sealed class LiveProgressView(IAnsiConsole console) : IProgressView
     }
 
     /// <inheritdoc />
-    public void Line(string text) => console.WriteLine(text);
+    /// <remarks>
+    /// Padded to the console's width: the line is drawn where the display's rows were, and the rest of a longer row
+    /// would otherwise stay on screen after it ("ETA 0:090").
+    /// </remarks>
+    public void Line(string text)
+    {
+        var width = console.Profile.Width;
+        console.WriteLine(_thread is not null && text.Length < width ? text.PadRight(width - 1) : text);
+    }
 
     /// <inheritdoc />
     public void End()
