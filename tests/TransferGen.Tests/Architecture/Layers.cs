@@ -7,7 +7,9 @@ namespace TransferGen.Tests.Architecture;
 /// <remarks>
 /// Why this order (each layer names what it may use):
 /// <list type="bullet">
-/// <item>root (<c>TransferGen</c>: InputException, TorchSetup) — what every layer may throw or call at start-up.</item>
+/// <item>Build — the libLibTorchSharp.so patch (build/LibTorchCompat, compiled in): plain bytes, no other layer.</item>
+/// <item>root (<c>TransferGen</c>: InputException, TorchSetup, the load-time LibTorch patch) — what every layer may
+///   throw or call at start-up.</item>
 /// <item>IO — atomic file writes; knows no images or tensors.</item>
 /// <item>Imaging — image decode/encode and grids, written through IO.</item>
 /// <item>Data — datasets, readers, loader, transforms; decodes through Imaging.</item>
@@ -31,6 +33,7 @@ public static class Layers
     /// <summary>Each level lists the top-level folders (namespaces under TransferGen) that share it.</summary>
     public static readonly IReadOnlyList<string[]> Levels =
     [
+        ["Build"],
         [Root],
         ["IO"],
         ["Imaging"],

@@ -118,6 +118,24 @@ public sealed class LibTorchSharpPatcherTests : IDisposable
         Assert.False(LibTorchSharpPatcher.IsPatched(File.ReadAllBytes(OriginalLibrary())));
     }
 
+    [Fact]
+    public void A_program_built_outside_the_repository_gets_its_copy_patched_when_the_library_loads()
+    {
+        // The layout `dotnet build` gives a program that references the library from elsewhere: TorchSharp's own copy,
+        // unpatched, under runtimes/linux-x64/native. The library's module initializer runs this on the program's folder.
+        var native = Directory.CreateDirectory(Path.Combine(_dir, "app", "runtimes", "linux-x64", "native")).FullName;
+        var copy = Path.Combine(native, "libLibTorchSharp.so");
+        File.Copy(OriginalLibrary(), copy);
+
+        var patched = LibTorchCompat.PatchIn(Path.Combine(_dir, "app"), force: true);
+
+        Assert.Equal([copy], patched);
+        Assert.True(LibTorchSharpPatcher.IsPatched(File.ReadAllBytes(copy)));
+        Assert.Empty(LibTorchCompat.PatchIn(Path.Combine(_dir, "app"), force: true));   // once is enough
+        Assert.False(LibTorchSharpPatcher.IsPatched(File.ReadAllBytes(OriginalLibrary())));
+        Assert.Empty(LibTorchCompat.PatchIn(Path.Combine(_dir, "empty")));               // nothing there: nothing done
+    }
+
     static IEnumerable<byte[]> Slices(byte[] data, int length)
     {
         var needle = "_ZSt15get_new_handlerv\0"u8;
