@@ -246,4 +246,20 @@ public class EngineTests
     {
         public void AfterLoss(TrainingContext context, OptimizerStep step) => rates.Add(step.Optimizer.ParamGroups.First().LearningRate);
     }
+
+    [Fact]
+    public void The_progress_log_writes_a_line_per_interval_inside_an_epoch_and_one_per_epoch()
+    {
+        var (model, optimizer, context) = Setup();
+        using var _ = model;
+        context.Epochs = 1;
+        var log = new StringWriter();
+        new TrainingLoop<Pairs>(new Regression(model, optimizer), [new ProgressLog(log, TimeSpan.Zero)]).Fit(context);
+        var lines = log.ToString().TrimEnd().Split(Environment.NewLine);
+        Assert.Equal(7, lines.Length);
+        Assert.StartsWith("epoch 1/1 [all]  batch 1/6  ", lines[0]);
+        Assert.Contains("loss ", lines[0]);
+        Assert.Contains("epoch ETA ", lines[0]);
+        Assert.StartsWith("epoch 1/1 [all]  train_loss ", lines[^1]);
+    }
 }
