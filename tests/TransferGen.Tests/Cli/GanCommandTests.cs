@@ -104,4 +104,23 @@ public class GanCommandTests
         Assert.Equal(2, missing.ExitCode);
         Assert.Single(missing.StdErr.Trim().Split('\n'));
     }
+
+    [Fact]
+    public void A_gan_run_folder_of_an_older_transfergen_gets_one_sentence()
+    {
+        using var temp = new TempFolder();
+        var old = temp.Folder("old");
+        // The layout before run folders had a kind: the options at the top of config.json, the generator under model/.
+        File.WriteAllText(Path.Combine(old, "config.json"), """{ "data": "fashion-mnist", "arch": "dcgan", "epochs": 5 }""");
+        Directory.CreateDirectory(Path.Combine(old, "model"));
+        File.WriteAllText(Path.Combine(old, "checkpoint.bin"), "TransferGen GAN checkpoint v1");
+        foreach (var args in new[] { new[] { "gan", "sample", "--model", old, "-n", "4", "--out", temp["x.png"] }, ["gan", "train", "--resume", old] })
+        {
+            var result = Run(args);
+            Assert.Equal(2, result.ExitCode);
+            var error = Assert.Single(result.StdErr.Trim().Split('\n'));
+            Assert.Contains("older TransferGen", error);
+            Assert.Contains(old, error);
+        }
+    }
 }
