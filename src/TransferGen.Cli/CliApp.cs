@@ -16,8 +16,15 @@ public static class CliApp
     /// <summary>Exit code for an internal error or an environment that cannot run TransferGen.</summary>
     public const int InternalError = 1;
 
-    /// <summary>Exit code of a run stopped by Ctrl-C (SIGINT) or SIGTERM: 128 + SIGINT, as shells report it.</summary>
+    /// <summary>Exit code of a run stopped by Ctrl-C (SIGINT): 128 + 2, as shells report it.</summary>
     public const int Interrupted = 130;
+
+    /// <summary>Exit code of a run stopped by SIGTERM: 128 + 15.</summary>
+    public const int Terminated = 143;
+
+    // The signal that stopped the command (SIGTERM changes the exit code from 130 to 143), and the command itself.
+    static PosixSignal? stoppedBy;
+    static string[]? stoppedCommand;
 
     // Commands that stop cleanly after the current batch (writing a checkpoint where they have a run folder). Any other
     // command is ended by the first Ctrl-C at once, as usual.
@@ -56,8 +63,11 @@ public static class CliApp
     static PosixSignalRegistration OnSignal(PosixSignal signal, string[] args, CancellationTokenSource stop) =>
         PosixSignalRegistration.Create(signal, context =>
         {
-            if (stop.IsCancellationRequested || !StopAfterBatch.Any(path => args.Take(path.Length).SequenceEqual(path))) return;
+            var command = StopAfterBatch.FirstOrDefault(path => args.Take(path.Length).SequenceEqual(path));
+            if (stop.IsCancellationRequested || command is null) return;
+            stoppedCommand = command;
             context.Cancel = true;
+            stoppedBy = signal;
             stop.Cancel();
             // Through the stderr console, so a live progress display draws it above itself instead of over it.
             CliConsole.Error.WriteLine();
@@ -169,10 +179,29 @@ public static class CliApp
     public static int Report(Exception e, bool verbose)
     {
         var (message, code) = Classify(e);
-        Console.Error.WriteLine(code == Interrupted ? $"interrupted: {message}." : $"error: {message}");
+        if (code == Interrupted)
+        {
+            Console.Error.WriteLine($"interrupted: {message}.");
+            return stoppedBy == PosixSignal.SIGTERM ? Terminated : Interrupted;
+        }
+        Console.Error.WriteLine($"error: {message}");
         if (verbose) Console.Error.WriteLine(e.ToString());
         else if (code == InternalError) Console.Error.WriteLine("(run again with --verbose to see the stack trace)");
         return code;
+    }
+
+    /// <summary>Where the run stopped and the command that continues it.</summary>
+    static string Stopped(TrainingCancelledException stopped)
+    {
+        var where = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"stopped in epoch {stopped.Epoch + 1} after batch {stopped.BatchesDone}");
+        if (stopped.RunFolder is not { } run) return stopped.Message;
+        return stoppedCommand switch
+        {
+            ["bench", "transfer"] => $"{where}; its checkpoint is in {run}: run the same `transfergen bench transfer` command with --resume to continue",
+            { } command => $"{where}; the checkpoint is in {run}: `transfergen {string.Join(' ', command)} --resume {run}` continues from there",
+            null => stopped.Message,
+        };
     }
 
     /// <summary>Maps an exception to the sentence the user sees and the exit code.</summary>
@@ -180,7 +209,7 @@ public static class CliApp
     {
         for (var inner = e; inner != null; inner = inner.InnerException)
         {
-            if (inner is TrainingCancelledException stopped) return (stopped.Message, Interrupted);
+            if (inner is TrainingCancelledException stopped) return (Stopped(stopped), Interrupted);
             if (inner is OperationCanceledException) return ("stopped before training began; nothing was saved", Interrupted);
             if (inner is InvalidOptionException option) return (option.Render(OptionFlags.Flag), BadInput);
             if (inner is InputException input) return (input.Message, BadInput);

@@ -41,10 +41,11 @@ public static class CliRunner
     }
 
     /// <summary>
-    /// Starts the tool with <paramref name="args"/>, sends it SIGINT (what Ctrl-C sends) once <paramref name="when"/>
-    /// holds, and waits for it to exit (at most two minutes in all). Null when the tool exited before the signal.
+    /// Starts the tool with <paramref name="args"/>, sends it SIGINT (what Ctrl-C sends; or <paramref name="signal"/>) once
+    /// <paramref name="when"/> holds, and waits for it to exit (at most two minutes in all). Null when the tool exited
+    /// before the signal.
     /// </summary>
-    public static Result? RunAndInterrupt(Func<bool> when, params string[] args)
+    public static Result? RunAndInterrupt(Func<bool> when, string[] args, int signal = SigInt)
     {
         using var process = Process.Start(StartInfo(null, args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -55,8 +56,8 @@ public static class CliRunner
         {
             if (!sent && when())
             {
-                sent = Kill(process.Id, SigInt) == 0;
-                if (!sent) throw new InvalidOperationException("could not send SIGINT");
+                sent = Kill(process.Id, signal) == 0;
+                if (!sent) throw new InvalidOperationException($"could not send signal {signal}");
             }
             Thread.Sleep(20);
         }
@@ -69,7 +70,11 @@ public static class CliRunner
         return sent ? new Result(process.ExitCode, stdout.Result, stderr.Result) : null;
     }
 
-    const int SigInt = 2;
+    /// <summary>SIGINT, what Ctrl-C sends.</summary>
+    public const int SigInt = 2;
+
+    /// <summary>SIGTERM, what `kill` and service managers send.</summary>
+    public const int SigTerm = 15;
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     static extern int Kill(int pid, int signal);

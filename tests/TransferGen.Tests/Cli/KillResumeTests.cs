@@ -63,22 +63,27 @@ public sealed class KillResumeTests
         Assert.True(sample.ExitCode == 0, sample.StdErr);
         Assert.Empty(Directory.GetFiles(killed, "*.tmp*", SearchOption.AllDirectories));
 
+        // SIGTERM (a service manager's stop) behaves as Ctrl-C but for the exit code, 143.
         var stopped = temp["stopped"];
-        Interrupt(stopped, [.. options, "--out", stopped]);
+        Interrupt(stopped, [.. options, "--out", stopped], CliRunner.SigTerm);
         Resume(stopped, "gan", "train", "--resume", stopped);
         AssertSameHistory(straight, stopped, GanFigures);
     }
 
-    /// <summary>Sends Ctrl-C once <paramref name="run"/> has its first checkpoint; checks exit 130 and the one sentence; returns the checkpoint's state.</summary>
-    static CheckpointState Interrupt(string run, string[] args)
+    /// <summary>
+    /// Sends Ctrl-C (or <paramref name="signal"/>) once <paramref name="run"/> has its first checkpoint; checks the exit
+    /// code (130, or 143 for SIGTERM) and the one sentence naming the resume command; returns the checkpoint's state.
+    /// </summary>
+    static CheckpointState Interrupt(string run, string[] args, int signal = CliRunner.SigInt)
     {
         var checkpoint = Path.Combine(run, Checkpoint.FileName);
-        var interrupted = CliRunner.RunAndInterrupt(() => File.Exists(checkpoint), args);
+        var interrupted = CliRunner.RunAndInterrupt(() => File.Exists(checkpoint), args, signal);
         Assert.NotNull(interrupted);
-        Assert.True(interrupted.ExitCode == 130, $"exit {interrupted.ExitCode}: {interrupted.StdErr}");
+        var expected = signal == CliRunner.SigTerm ? 143 : 130;
+        Assert.True(interrupted.ExitCode == expected, $"exit {interrupted.ExitCode}: {interrupted.StdErr}");
         var last = interrupted.StdErr.TrimEnd().Split('\n')[^1];
         Assert.StartsWith("interrupted: stopped in epoch ", last);
-        Assert.Contains($"{run} continues from there with --resume", last);
+        Assert.Contains($"--resume {run}` continues from there", last);
         var state = Checkpoint.Open(checkpoint)!.State;
         Assert.True(state.EpochsCompleted < 3, "the interrupted run had already finished");
         return state;
