@@ -103,6 +103,9 @@ public sealed class RunFolder
         ["transfergen"] = typeof(RunFolder).Assembly.GetName().Version?.ToString(3) ?? "?",
         ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3) ?? "?",
         ["dotnet"] = Environment.Version.ToString(),
+        // Results are bit-reproducible for a given intra-op thread count; a different count changes the rounding of
+        // parallel reductions (gradients differ by ~1e-6 between 1 and 2 threads), so it is recorded with the run.
+        ["intra_op_threads"] = TorchSharp.torch.get_num_threads().ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     /// <summary>Writes <paramref name="value"/> as JSON to <paramref name="path"/>, atomically.</summary>
