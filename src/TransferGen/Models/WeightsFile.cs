@@ -88,10 +88,23 @@ public static class WeightsFile
                 if (key is string name && table[key] is Tensor tensor) result[name] = tensor;
             return result;
         }
+        catch (Exception e) when (ForeignClass(e.Message) is { } name)
+        {
+            // The unpickler only builds classes it knows; anything else (os.system in a malicious file) stays unbuilt.
+            throw new InputException($"{path}: the file asks to build the Python object '{name}', which a state dict never contains; " +
+                                     "it was refused without running anything. Use a state dict saved with torch.save(model.state_dict()) or a .safetensors file.", e);
+        }
         catch (Exception e)
         {
             throw new InputException($"{path}: not a readable PyTorch state dict ({e.Message}).", e);
         }
+    }
+
+    /// <summary>The class named in the unpickler's "unsupported class" message (e.g. "posix.system"), or null.</summary>
+    static string? ForeignClass(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, @"construction of ClassDict \(for ([^)]+)\)");
+        return match.Success ? match.Groups[1].Value : null;
     }
 
     /// <summary>Names and shapes from a safetensors header (8-byte little-endian length, then JSON), without the data.</summary>

@@ -113,4 +113,28 @@ public class PyTorchFileTests
         var e = Assert.Throws<InputException>(() => WeightsFile.Load(backbone, damaged, spec));
         Assert.Contains(damaged, e.Message);
     }
+
+    [Fact]
+    public void A_pickle_that_would_run_a_command_is_refused_in_one_sentence_without_running_it()
+    {
+        using var temp = new TempFolder();
+        var marker = "/tmp/pwned-test";
+        File.Delete(marker);
+        // pickle.dumps({"conv1.weight": <object whose __reduce__ is os.system("echo pwned > /tmp/pwned-test")>}, protocol=2),
+        // inside the zip layout torch.save writes.
+        var pickle = Convert.FromBase64String("gAJ9cQBYDAAAAGNvbnYxLndlaWdodHEBY3Bvc2l4CnN5c3RlbQpxAlgcAAAAZWNobyBwd25lZCA+IC90bXAvcHduZWQtdGVzdHEDhXEEUnEFcy4=");
+        var path = temp["evil.pth"];
+        using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            using (var entry = zip.CreateEntry("archive/data.pkl").Open()) entry.Write(pickle);
+            using (var version = new StreamWriter(zip.CreateEntry("archive/version").Open())) version.Write("3\n");
+        }
+        var spec = TinyBackbone.Register();
+        using var backbone = spec.CreateArchitecture();
+        var e = Assert.Throws<InputException>(() => WeightsFile.Load(backbone, path, spec));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("'posix.system'", e.Message);
+        Assert.DoesNotContain("IObjectConstructor", e.Message);
+        Assert.False(File.Exists(marker), "the pickled command ran");
+    }
 }
