@@ -39,9 +39,9 @@ public sealed class FidCommand : Command<FidCommand.Settings>
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
         var network = FeatureExtractors.Resolve(s.Features);
-        var (splitA, datasetA) = ImageSetScoring.Load(s.A, s.N, s.Seed);
+        var (splitA, datasetA) = ImageSetScoring.Load(s.A, s.N, s.Seed, maxImagePixels: s.MaxImagePixels);
         CliDatasets.Warn(datasetA);
-        var (splitB, datasetB) = ImageSetScoring.Load(s.B, s.N, s.Seed);
+        var (splitB, datasetB) = ImageSetScoring.Load(s.B, s.N, s.Seed, maxImagePixels: s.MaxImagePixels);
         CliDatasets.Warn(datasetB);
         var progress = ActivityProgress.ForStderr(s.Json);
         using var extractor = network.Create();

@@ -94,6 +94,20 @@ public class BadImageFolderTests
     }
 
     [Fact]
+    public void Fid_warns_once_about_each_set_it_reads()
+    {
+        using var temp = new TempFolder();
+        var root = BadFolder(temp);
+
+        var fid = CliRunner.Run("fid", root, root, "--features", "pixels", "--kid-subsets", "2", "--json");
+
+        Assert.True(fid.ExitCode == 0, fid.StdErr);
+        Assert.Equal(2, Lines(fid.StdErr).Count(l => l.StartsWith($"warning: skipped 4 of 24 files in {root}", StringComparison.Ordinal)));
+        using var json = JsonDocument.Parse(fid.StdOut);
+        Assert.Equal(20, json.RootElement.GetProperty("n_a").GetInt32());
+    }
+
+    [Fact]
     public void Data_info_strict_names_the_first_bad_file_and_the_pixel_limit_flag_raises_the_limit()
     {
         using var temp = new TempFolder();

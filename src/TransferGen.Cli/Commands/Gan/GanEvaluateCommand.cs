@@ -46,7 +46,7 @@ public sealed class GanEvaluateCommand : Command<GanEvaluateCommand.Settings>
         using var generator = ImageGenerator.Load(s.Model);
         var info = generator.Info;
         var epochs = GanModelFiles.EpochsTrained(s.Model);
-        var dataset = CliDatasets.Load(s.Data, new DatasetOptions { Seed = s.Seed });
+        var dataset = CliDatasets.Load(s.Data, new DatasetOptions { Seed = s.Seed, MaxImagePixels = s.MaxImagePixels });
         var report = ActivityProgress.ForStderr(s.Json).Run(
             $"extracting features for FID/KID: up to {s.N} each of generated, real test and real train images ({network.Name}, {network.InputSize}×{network.InputSize})",
             () => GanEvaluation.Evaluate(generator.Network, s.Model, dataset, s.Data, network, s.N, s.Seed, s.KidSubsets));
