@@ -37,7 +37,7 @@ public sealed class ImageDataset
     /// <summary>Image files found in an ImageFolder, the skipped ones included (0 for other formats).</summary>
     public int ImageFiles { get; init; }
 
-    /// <summary>Links to folders inside an ImageFolder, which are not followed (see <see cref="DatasetResolver"/>).</summary>
+    /// <summary>Links to folders inside an ImageFolder, which are not followed: a link back up the tree would count images twice, or under another class.</summary>
     public IReadOnlyList<string> IgnoredFolderLinks { get; init; } = [];
 
     /// <summary>The pixel limit the image files were checked against; null for formats not read from image files.</summary>
