@@ -19,8 +19,12 @@ public static class CliConsole
     /// <summary>The console on stderr.</summary>
     public static IAnsiConsole Error => StdErr;
 
-    /// <summary>Prints a warning on stderr.</summary>
-    public static void Warn(string message) => StdErr.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");
+    /// <summary>Prints a warning on stderr: one line when stderr is a log or a pipe (Spectre would wrap it at 80 columns).</summary>
+    public static void Warn(string message)
+    {
+        if (Console.IsErrorRedirected) Console.Error.WriteLine($"warning: {message}");
+        else StdErr.MarkupLine($"[yellow]warning:[/] {Markup.Escape(message)}");
+    }
 
     /// <summary>
     /// Whether progress on stderr is drawn live: stderr is a terminal that understands ANSI, and the command does not

@@ -151,7 +151,7 @@ public sealed class BenchTransferCommand : Command<BenchTransferCommand.Settings
     static ImageDataset LoadDataset(Settings settings) =>
         settings.Quick && string.Equals(settings.Data, FashionMnist.Name, StringComparison.OrdinalIgnoreCase)
             ? FashionMnist.LoadEmbeddedSample()
-            : DatasetResolver.Load(settings.Data, settings.ToOptions());
+            : CliDatasets.Load(settings.Data, settings.ToOptions());
 
     static string Quote(string arg) =>
         arg.Length > 0 && arg.All(c => char.IsLetterOrDigit(c) || "-_./,:=+".Contains(c)) ? arg : "'" + arg.Replace("'", "'\\''") + "'";

@@ -43,9 +43,7 @@ public sealed class DataInfoCommand : Command<DataInfoCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var dataset = DatasetResolver.Load(settings.Dataset, settings.ToOptions());
-        if (dataset.SkippedFiles > 0)
-            CliConsole.Warn($"skipped {dataset.SkippedFiles} file(s) in {dataset.Source} that are not readable images (use --strict to fail on them).");
+        var dataset = CliDatasets.Load(settings.Dataset, settings.ToOptions());
 
         if (settings.Json) Console.Out.WriteLine(JsonSerializer.Serialize(Describe(dataset), CliJson.Options));
         else PrintTables(dataset);
@@ -84,6 +82,8 @@ public sealed class DataInfoCommand : Command<DataInfoCommand.Settings>
         UniformShape = dataset.Splits.All(s => s.UniformShape),
         Splits = dataset.Splits.ToDictionary(s => s.Name, s => new { Count = s.Count, PerClass = s.CountPerClass(dataset.Classes.Count) }),
         SkippedFiles = dataset.SkippedFiles,
+        Skipped = dataset.Skipped,
+        IgnoredFolderLinks = dataset.IgnoredFolderLinks,
     };
 
     static void PrintTables(ImageDataset dataset)

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
 using TransferGen.Data;
+using TransferGen.Imaging;
 
 namespace TransferGen.Cli.Commands;
 
@@ -12,6 +13,12 @@ public class DataSettings : CommonSettings
     [Description("Fail on the first corrupt or unreadable image in a folder instead of skipping it.")]
     public bool Strict { get; init; }
 
+    /// <summary>The pixel limit of image files.</summary>
+    [CommandOption("--max-image-pixels <N>")]
+    [Description("Skip image files whose header claims more than N pixels (width × height; an error with --strict). Default 100000000, at most 500000000.")]
+    [DefaultValue(ImageCodec.DefaultMaxPixels)]
+    public long MaxImagePixels { get; init; } = ImageCodec.DefaultMaxPixels;
+
     /// <summary>Seed for splits and sampling.</summary>
     [CommandOption("--seed <S>")]
     [Description("Seed for the train/test split of a folder without one, sampling and augmentation.")]
@@ -19,5 +26,5 @@ public class DataSettings : CommonSettings
     public int Seed { get; init; }
 
     /// <summary>The options the dataset readers take.</summary>
-    public DatasetOptions ToOptions() => new() { Strict = Strict, Seed = Seed };
+    public DatasetOptions ToOptions() => new() { Strict = Strict, Seed = Seed, MaxImagePixels = MaxImagePixels };
 }

@@ -58,7 +58,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         if (settings.Model is null) throw new InputException("--model RUN is required.");
         if (settings.Data is null) throw new InputException("--data is required.");
         using var model = ImageClassifier.Load(settings.Model);
-        var dataset = DatasetResolver.Load(settings.Data, settings.ToOptions());
+        var dataset = CliDatasets.Load(settings.Data, settings.ToOptions());
         var report = model.Evaluate(dataset, settings.Split, settings.BatchSize);
         var split = dataset[settings.Split];
         var heatmap = settings.Heatmap ?? Path.Combine(settings.Model, $"confusion-{split.Name}.png");

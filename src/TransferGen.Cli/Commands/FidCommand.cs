@@ -39,8 +39,10 @@ public sealed class FidCommand : Command<FidCommand.Settings>
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
         var network = FeatureExtractors.Resolve(s.Features);
-        var (splitA, _) = ImageSetScoring.Load(s.A, s.N, s.Seed);
-        var (splitB, _) = ImageSetScoring.Load(s.B, s.N, s.Seed);
+        var (splitA, datasetA) = ImageSetScoring.Load(s.A, s.N, s.Seed, maxImagePixels: s.MaxImagePixels);
+        CliDatasets.Warn(datasetA);
+        var (splitB, datasetB) = ImageSetScoring.Load(s.B, s.N, s.Seed, maxImagePixels: s.MaxImagePixels);
+        CliDatasets.Warn(datasetB);
         var progress = ActivityProgress.ForStderr(s.Json);
         using var extractor = network.Create();
         var scores = progress.Run($"extracting features of {splitA.Count} + {splitB.Count} images ({network.Name}, {network.InputSize}×{network.InputSize})", () =>

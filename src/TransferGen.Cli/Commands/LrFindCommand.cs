@@ -57,7 +57,7 @@ public sealed class LrFindCommand : Command<LrFindCommand.Settings>
         var range = settings.ToLrFindOptions();
         range.Validate();
         BackboneResolver.Get(options.Backbone);
-        var dataset = DatasetResolver.Load(settings.Data, settings.ToOptions());
+        var dataset = CliDatasets.Load(settings.Data, settings.ToOptions());
 
         if (options.Freeze.Kind is FreezeKind.Auto or FreezeKind.Gradual)
             Console.Error.WriteLine("Training the head on cached features first (the probe that finetune runs before the fine-tune phase).");

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using TransferGen.Imaging;
 using TransferGen.Transfer;
 
 namespace TransferGen.Cli.Commands;
@@ -29,6 +30,12 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
         [Description("Classes to show per image.")]
         public int Top { get; init; } = 3;
 
+        /// <summary>The pixel limit of the image files.</summary>
+        [CommandOption("--max-image-pixels <N>")]
+        [Description("Refuse image files whose header claims more than N pixels (width × height). Default 100000000, at most 500000000.")]
+        [DefaultValue(ImageCodec.DefaultMaxPixels)]
+        public long MaxImagePixels { get; init; } = ImageCodec.DefaultMaxPixels;
+
         /// <summary>JSON output.</summary>
         [CommandOption("--json")]
         [Description("Print exactly one JSON object on stdout.")]
@@ -44,6 +51,7 @@ public sealed class PredictCommand : Command<PredictCommand.Settings>
     {
         if (settings.Model is null) throw new InputException("--model RUN is required.");
         using var model = ImageClassifier.Load(settings.Model);
+        model.MaxImagePixels = settings.MaxImagePixels;
         var predictions = model.Predict(settings.Files, settings.Top);
 
         if (settings.Json)

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using TransferGen.Imaging;
 using TransferGen.Scoring;
 
 namespace TransferGen.Cli.Commands;
@@ -24,6 +25,12 @@ public class ScoreSettings : CommonSettings
     [Description("Seed of the image subsets, latents and KID subsets. Default 0.")]
     [DefaultValue(0)]
     public int Seed { get; init; }
+
+    /// <summary>The pixel limit of image files.</summary>
+    [CommandOption("--max-image-pixels <N>")]
+    [Description("Skip image files whose header claims more than N pixels (width × height). Default 100000000, at most 500000000.")]
+    [DefaultValue(ImageCodec.DefaultMaxPixels)]
+    public long MaxImagePixels { get; init; } = ImageCodec.DefaultMaxPixels;
 
     /// <summary>JSON output.</summary>
     [CommandOption("--json")]

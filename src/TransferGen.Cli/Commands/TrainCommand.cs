@@ -33,7 +33,9 @@ public abstract class TrainCommand<TSettings> : Command<TSettings> where TSettin
             var run = RunFolder.Existing(resume);
             runPath = run.Path;
             CliConsole.Status($"Resuming {run.Path}.", settings.Json);
-            result = FineTuner.Resume(run, [callback], device: Devices.Parse(settings.Device), cancellationToken: cancellationToken);
+            var saved = RunConfig.Read(run);
+            var dataset = saved.Dataset is { } spec ? CliDatasets.Load(spec, saved.ToDatasetOptions()) : null;
+            result = FineTuner.Resume(run, [callback], dataset, device: Devices.Parse(settings.Device), cancellationToken: cancellationToken);
         }
         else
         {
@@ -41,7 +43,7 @@ public abstract class TrainCommand<TSettings> : Command<TSettings> where TSettin
             if (settings.Out is null) throw new InputException("--out is required: the run folder to write.");
             var tuner = CreateTuner(settings);
             tuner.Callbacks.Add(callback);
-            var dataset = DatasetResolver.Load(settings.Data, settings.ToOptions());
+            var dataset = CliDatasets.Load(settings.Data, settings.ToOptions());
             var source = LoadSource(settings);
             runPath = Path.GetFullPath(settings.Out);
             result = tuner.Run(dataset, new RunFolder(settings.Out), settings.Data, settings.Strict, source, cancellationToken);

@@ -1,3 +1,5 @@
+using TransferGen.Imaging;
+
 namespace TransferGen.Data;
 
 /// <summary>How a dataset is loaded: options shared by DatasetResolver and the readers.</summary>
@@ -14,6 +16,14 @@ public sealed record DatasetOptions
     /// <see cref="ImageDataset.SkippedFiles"/>.
     /// </summary>
     public bool Strict { get; init; }
+
+    /// <summary>
+    /// The most pixels (width × height, from the header) an image file may have: files above it are skipped and
+    /// counted like other unreadable images (an error with <see cref="Strict"/>). Default
+    /// <see cref="ImageCodec.DefaultMaxPixels"/> (100 megapixels), at most <see cref="ImageCodec.MaxPixelsCeiling"/>.
+    /// The header is checked before any buffer is sized, so a small file claiming a huge image costs nothing.
+    /// </summary>
+    public long MaxImagePixels { get; init; } = ImageCodec.DefaultMaxPixels;
 
     /// <summary>Seed of the stratified train/test split of an ImageFolder that has no train/test subfolders.</summary>
     public int Seed { get; init; }
@@ -40,5 +50,8 @@ public sealed record DatasetOptions
     {
         if (!(TestFraction >= 0 && TestFraction < 1))
             throw new InputException($"The test fraction must be at least 0 and below 1, got {TestFraction}.");
+        if (MaxImagePixels is < 1 or > ImageCodec.MaxPixelsCeiling)
+            throw new InvalidOptionException($"{{0}} must be between 1 and {ImageCodec.MaxPixelsCeiling}, got {MaxImagePixels}.",
+                $"{nameof(DatasetOptions)}.{nameof(MaxImagePixels)}");
     }
 }

@@ -5,6 +5,12 @@ namespace TransferGen.Data;
 /// IDX pairs (<c>*-images-idx3-ubyte[.gz]</c>), CIFAR-10 (<c>data_batch_*.bin</c>, <c>test_batch.bin</c>),
 /// CIFAR-100 (<c>train.bin</c>, <c>test.bin</c>, <c>fine_label_names.txt</c>), else an image folder.
 /// </summary>
+/// <remarks>
+/// An image folder's files are all decoded once while loading; those that cannot be used (not images, cut short, over
+/// <see cref="DatasetOptions.MaxImagePixels"/>) are skipped and listed in <see cref="ImageDataset.Skipped"/>, unless
+/// <see cref="DatasetOptions.Strict"/>. Links to files are read; links to folders are not followed, and are listed in
+/// <see cref="ImageDataset.IgnoredFolderLinks"/>. <see cref="ImageDataset.Warnings"/> says both in sentences.
+/// </remarks>
 public static class DatasetResolver
 {
     /// <summary>The builtin dataset names.</summary>

@@ -12,12 +12,15 @@ internal sealed class FileImageSplit : ImageSplit
 {
     readonly string[] _files;
     readonly int[] _labels;
+    readonly long _maxPixels;
 
     /// <summary>
     /// Creates the split. <paramref name="shape"/> gives the channel count every image is decoded to and the most
-    /// common height and width; <paramref name="uniformShape"/> says whether every image has that size.
+    /// common height and width; <paramref name="uniformShape"/> says whether every image has that size;
+    /// <paramref name="maxPixels"/> is the pixel limit the files were checked against, which reading applies too.
     /// </summary>
-    public FileImageSplit(string name, IReadOnlyList<string> files, IReadOnlyList<int> labels, ImageShape shape, bool uniformShape)
+    public FileImageSplit(string name, IReadOnlyList<string> files, IReadOnlyList<int> labels, ImageShape shape, bool uniformShape,
+        long maxPixels = ImageCodec.DefaultMaxPixels)
     {
         if (files.Count != labels.Count)
             throw new ArgumentException($"{files.Count} files but {labels.Count} labels", nameof(labels));
@@ -28,6 +31,7 @@ internal sealed class FileImageSplit : ImageSplit
         _labels = labels.ToArray();
         Shape = shape;
         UniformShape = uniformShape;
+        _maxPixels = maxPixels;
     }
 
     /// <inheritdoc />
@@ -50,5 +54,5 @@ internal sealed class FileImageSplit : ImageSplit
     /// and the file's own H and W. A file that no longer decodes (truncated, replaced) is an
     /// <see cref="InputException"/> naming it.
     /// </summary>
-    public override Tensor Read(int index) => ImageCodec.Decode(_files[index], Shape.Channels);
+    public override Tensor Read(int index) => ImageCodec.Decode(_files[index], Shape.Channels, _maxPixels);
 }

@@ -67,11 +67,11 @@ internal static class IdxReader
         if (count < 0 || height <= 0 || width <= 0 || (long)count * height * width > MaxPixels)
             throw new InputException($"{name}: the header gives an impossible size of {count} images of {height}×{width}.");
 
-        var pixels = new byte[(long)count * height * width];
-        var got = Fill(input, pixels, name);
-        if (got < pixels.Length)
+        var expected = (long)count * height * width;
+        var pixels = ReadBody(input, expected, name);
+        if (pixels.Length < expected)
             throw new InputException($"{name} is truncated: its header promises {count} images of {height}×{width} "
-                + $"({pixels.Length} pixel bytes) but the file holds only {got}.");
+                + $"({expected} pixel bytes) but the file holds only {pixels.Length}.");
         return tensor(pixels, [count, 1L, height, width]);
     }
 
@@ -88,10 +88,9 @@ internal static class IdxReader
         if (count < 0)
             throw new InputException($"{name}: the header gives an impossible count of {count} labels.");
 
-        var bytes = new byte[count];
-        var got = Fill(input, bytes, name);
-        if (got < count)
-            throw new InputException($"{name} is truncated: its header promises {count} labels but the file holds only {got}.");
+        var bytes = ReadBody(input, count, name);
+        if (bytes.Length < count)
+            throw new InputException($"{name} is truncated: its header promises {count} labels but the file holds only {bytes.Length}.");
 
         var labels = Array.ConvertAll(bytes, b => (int)b);
         if (classCount is { } classes)
@@ -153,9 +152,26 @@ internal static class IdxReader
             throw new InputException($"{name} is truncated inside its {header.Length}-byte header.");
     }
 
+    // Reads the body: up to count bytes, fewer when the stream ends first. The buffer grows with the data read, so a
+    // header that promises gigabytes costs only what the file holds (a gzip stream's length is not known up front).
+    static byte[] ReadBody(Stream input, long count, string name)
+    {
+        var limit = (int)Math.Min(count, Array.MaxLength);
+        var buffer = new byte[Math.Min(limit, 1 << 20)];
+        var filled = 0;
+        while (true)
+        {
+            filled += Fill(input, buffer.AsSpan(filled), name);
+            if (filled < buffer.Length || buffer.Length == limit) break;
+            Array.Resize(ref buffer, (int)Math.Min(limit, 2L * buffer.Length));
+        }
+        if (filled < buffer.Length) Array.Resize(ref buffer, filled);
+        return buffer;
+    }
+
     // Reads until the buffer is full or the stream ends; returns the bytes read. Corrupt gzip data becomes an
     // InputException naming the file.
-    static int Fill(Stream input, byte[] buffer, string name)
+    static int Fill(Stream input, Span<byte> buffer, string name)
     {
         try
         {

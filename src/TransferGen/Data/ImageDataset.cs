@@ -7,15 +7,13 @@ namespace TransferGen.Data;
 public sealed class ImageDataset
 {
     /// <summary>Creates a dataset from its parts.</summary>
-    public ImageDataset(string format, string source, IReadOnlyList<string> classes, IReadOnlyList<ImageSplit> splits,
-        int skippedFiles = 0)
+    public ImageDataset(string format, string source, IReadOnlyList<string> classes, IReadOnlyList<ImageSplit> splits)
     {
         if (splits.Count == 0) throw new ArgumentException("a dataset needs at least one split", nameof(splits));
         Format = format;
         Source = source;
         Classes = classes;
         Splits = splits;
-        SkippedFiles = skippedFiles;
     }
 
     /// <summary>Format name: "idx", "cifar10", "cifar100", "imagefolder", "fashion-mnist (embedded sample)", ...</summary>
@@ -30,8 +28,43 @@ public sealed class ImageDataset
     /// <summary>The splits, in a stable order (train first).</summary>
     public IReadOnlyList<ImageSplit> Splits { get; }
 
-    /// <summary>Files that could not be decoded and were skipped (ImageFolder without --strict).</summary>
-    public int SkippedFiles { get; }
+    /// <summary>Image files of an ImageFolder that were left out, in file order: not decodable, or over the pixel limit.</summary>
+    public IReadOnlyList<SkippedImage> Skipped { get; init; } = [];
+
+    /// <summary>How many files were skipped (<see cref="Skipped"/>'s count).</summary>
+    public int SkippedFiles => Skipped.Count;
+
+    /// <summary>Image files found in an ImageFolder, the skipped ones included (0 for other formats).</summary>
+    public int ImageFiles { get; init; }
+
+    /// <summary>Links to folders inside an ImageFolder, which are not followed: a link back up the tree would count images twice, or under another class.</summary>
+    public IReadOnlyList<string> IgnoredFolderLinks { get; init; } = [];
+
+    /// <summary>The pixel limit the image files were checked against; null for formats not read from image files.</summary>
+    public long? MaxImagePixels { get; init; }
+
+    /// <summary>
+    /// One sentence for each thing about the loading a user should hear (skipped files, ignored folder links); empty
+    /// when all went as expected. The command-line tool prints each as a warning.
+    /// </summary>
+    public IReadOnlyList<string> Warnings
+    {
+        get
+        {
+            var warnings = new List<string>();
+            if (Skipped.Count > 0)
+                warnings.Add($"skipped {Skipped.Count} of {ImageFiles} files in {Source} that could not be decoded " +
+                             $"(first: {Skipped[0].Path}: {Skipped[0].Problem}).");
+            if (IgnoredFolderLinks.Count > 0)
+                warnings.Add((IgnoredFolderLinks.Count == 1 ? $"did not follow the folder link {Describe(IgnoredFolderLinks[0])}"
+                              : $"did not follow {IgnoredFolderLinks.Count} folder links in {Source} (first: {Describe(IgnoredFolderLinks[0])})")
+                             + "; links to folders are not read, so that no image is counted twice or under another class.");
+            return warnings;
+        }
+    }
+
+    static string Describe(string link) =>
+        new DirectoryInfo(link).LinkTarget is { } target ? $"{link} -> {target}" : link;
 
     /// <summary>Shape of the images (of the first split).</summary>
     public ImageShape Shape => Splits[0].Shape;

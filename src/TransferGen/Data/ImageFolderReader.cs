@@ -10,10 +10,16 @@ namespace TransferGen.Data;
 /// </summary>
 /// <remarks>
 /// <para>Files with other extensions, and hidden files and folders (name starting with a dot), are ignored silently.
-/// Every image file's header is opened at load time (no pixels decoded) so that files that are not images are found
-/// up front: by default they are skipped and counted in <see cref="ImageDataset.SkippedFiles"/>; with
-/// <see cref="DatasetOptions.Strict"/> the first one is an <see cref="InputException"/>. A file whose header is fine
-/// but whose pixels are cut short is found only when read, and is then always an <see cref="InputException"/>.</para>
+/// Every image file is decoded once at load time, in parallel, and the pixels dropped, so that files that cannot be
+/// used are found up front rather than in the middle of a run: files that are not images, are cut short or corrupt
+/// (even after a whole header), or whose header claims more than <see cref="DatasetOptions.MaxImagePixels"/> pixels.
+/// By default they are skipped and listed in <see cref="ImageDataset.Skipped"/>; with <see cref="DatasetOptions.Strict"/>
+/// the first one is an <see cref="InputException"/>. A file that changes after loading is an
+/// <see cref="InputException"/> naming it when it is read.</para>
+/// <para>Links: a link to a file is read as that file, under the class of the folder the link is in. A link to a
+/// folder is never followed (listed in <see cref="ImageDataset.IgnoredFolderLinks"/>): <c>a/loop -> ..</c> would
+/// otherwise count every class's images again under class a, and a link to another class's folder would label its
+/// images twice.</para>
 /// <para>Channels: 1 when the header of every readable image says 8-bit gray, else 3 (RGB; alpha composited on
 /// black). Shape is the most common height × width (the first met, in file order, on a tie); images keep their own
 /// size when read, and <see cref="ImageSplit.UniformShape"/> is false when sizes differ. Shape and UniformShape
@@ -32,13 +38,6 @@ internal static class ImageFolderReader
         IgnoreInaccessible = true,
     };
 
-    static readonly EnumerationOptions VisibleRecursive = new()
-    {
-        AttributesToSkip = FileAttributes.Hidden | FileAttributes.System,
-        IgnoreInaccessible = true,
-        RecurseSubdirectories = true,
-    };
-
     /// <summary>Loads the image folder at <paramref name="root"/>; see the class remarks for the rules.</summary>
     public static ImageDataset Load(string root, DatasetOptions? options = null)
     {
@@ -46,9 +45,10 @@ internal static class ImageFolderReader
         options.Validate();
         if (!Directory.Exists(root)) throw new InputException($"{root}: no such folder.");
 
-        var sources = SplitSources(root);
+        var links = new SortedSet<string>(StringComparer.Ordinal);
+        var sources = SplitSources(root, links);
         // Candidate files per split, per class folder name, each sorted so the dataset is the same on every machine.
-        var found = sources.Select(s => (s.Name, Classes: FindClasses(s.Folder, root))).ToList();
+        var found = sources.Select(s => (s.Name, Classes: FindClasses(s.Folder, root, links))).ToList();
         var classes = found.SelectMany(f => f.Classes.Keys).Distinct().Order(StringComparer.Ordinal).ToArray();
 
         var entries = new List<(int Split, string File, int Label)>();
@@ -56,21 +56,21 @@ internal static class ImageFolderReader
             foreach (var (className, files) in found[s].Classes.OrderBy(c => c.Key, StringComparer.Ordinal))
                 entries.AddRange(files.Select(f => (s, f, Array.IndexOf(classes, className))));
 
-        var headers = ReadHeaders(entries.Select(e => e.File).ToArray());
-        var bad = Enumerable.Range(0, entries.Count).Where(i => headers[i] is null).ToList();
-        if (options.Strict && bad.Count > 0)
-            throw new InputException($"{entries[bad[0]].File} is not a readable image (strict mode stops at the first such file).");
-        var good = Enumerable.Range(0, entries.Count).Where(i => headers[i] is not null).ToList();
+        var checks = CheckImages(entries.Select(e => e.File).ToArray(), options.MaxImagePixels);
+        var bad = Enumerable.Range(0, entries.Count).Where(i => !checks[i].Ok).ToList();
+        if (options.Strict && bad.Count > 0) throw StrictFailure(entries[bad[0]].File, checks[bad[0]]);
+        var good = Enumerable.Range(0, entries.Count).Where(i => checks[i].Ok).ToList();
         if (good.Count == 0)
-            throw new InputException($"{root}: none of its {entries.Count} image files could be read.");
+            throw new InputException($"{root}: none of its {entries.Count} image files could be read " +
+                                     $"(the first, {entries[0].File}: {checks[0].Problem}).");
 
-        var (shape, uniform) = CommonShape(good.Select(i => headers[i]!.Value).ToList());
+        var (shape, uniform) = CommonShape(good.Select(i => checks[i].Header).ToList());
         var splits = new List<ImageSplit>();
         for (var s = 0; s < found.Count; s++)
         {
             var mine = good.Where(i => entries[i].Split == s).ToList();
             splits.Add(new FileImageSplit(found[s].Name, mine.Select(i => entries[i].File).ToList(),
-                mine.Select(i => entries[i].Label).ToList(), shape, uniform));
+                mine.Select(i => entries[i].Label).ToList(), shape, uniform, options.MaxImagePixels));
         }
 
         if (sources.Count == 1 && sources[0].Name == "all")
@@ -83,13 +83,26 @@ internal static class ImageFolderReader
                 splits = [train, test];
             }
         }
-        return new ImageDataset("imagefolder", root, classes, DatasetOrder.Splits(splits), bad.Count);
+        return new ImageDataset("imagefolder", root, classes, DatasetOrder.Splits(splits))
+        {
+            Skipped = bad.Select(i => new SkippedImage(entries[i].File, checks[i].Problem!)).ToList(),
+            ImageFiles = entries.Count,
+            IgnoredFolderLinks = links.ToList(),
+            MaxImagePixels = options.MaxImagePixels,
+        };
     }
 
+    static InputException StrictFailure(string file, ImageCheck check) => check.OverPixelLimit
+        ? new InvalidOptionException(
+            $"{file}: {check.Problem}".Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal)
+            + "; raise {0} to read it (strict mode stops at the first image it cannot use).",
+            $"{nameof(DatasetOptions)}.{nameof(DatasetOptions.MaxImagePixels)}")
+        : new InputException($"{file} is not a readable image: {check.Problem} (strict mode stops at the first such file).");
+
     // ROOT/train + ROOT/test|val become named splits; anything else makes ROOT one pool called "all".
-    static List<(string Name, string Folder)> SplitSources(string root)
+    static List<(string Name, string Folder)> SplitSources(string root, ISet<string> links)
     {
-        var named = Directory.EnumerateDirectories(root, "*", Visible)
+        var named = Folders(root, links)
             .Select(d => (Name: Path.GetFileName(d).ToLowerInvariant(), Folder: d))
             .Where(d => SplitFolders.Contains(d.Name))
             .OrderBy(d => d.Folder, StringComparer.Ordinal)
@@ -100,17 +113,16 @@ internal static class ImageFolderReader
             : [("all", root)];
     }
 
-    static Dictionary<string, string[]> FindClasses(string folder, string root)
+    static Dictionary<string, string[]> FindClasses(string folder, string root, ISet<string> links)
     {
         var classes = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        foreach (var classFolder in Directory.EnumerateDirectories(folder, "*", Visible))
+        foreach (var classFolder in Folders(folder, links))
         {
-            var files = Directory.EnumerateFiles(classFolder, "*", VisibleRecursive)
-                .Where(IsImageFile)
-                .Order(StringComparer.Ordinal)
-                .ToArray();
+            var linksBefore = links.Count;
+            var files = ImageFilesUnder(classFolder, links).Order(StringComparer.Ordinal).ToArray();
             if (files.Length == 0)
-                throw new InputException($"{classFolder}: empty class folder (no {string.Join(", ", Extensions)} files).");
+                throw new InputException($"{classFolder}: empty class folder (no {string.Join(", ", Extensions)} files" +
+                                         (links.Count > linksBefore ? "; the links to folders in it are not followed)." : ")."));
             classes[Path.GetFileName(classFolder)] = files;
         }
         if (classes.Count > 0) return classes;
@@ -126,15 +138,34 @@ internal static class ImageFolderReader
     static bool IsImageFile(string path) =>
         Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 
-    // Header checks touch one small part of each file; doing them in parallel hides the file-system latency.
-    static ImageHeader?[] ReadHeaders(string[] files)
+    // The visible subfolders of a folder that are real folders; links to folders go to links instead.
+    static IEnumerable<string> Folders(string parent, ISet<string> links)
     {
-        var headers = new ImageHeader?[files.Length];
-        Parallel.For(0, files.Length, i =>
+        foreach (var folder in Directory.EnumerateDirectories(parent, "*", Visible))
         {
-            if (ImageCodec.TryReadHeader(files[i], out var header)) headers[i] = header;
-        });
-        return headers;
+            if (new DirectoryInfo(folder).LinkTarget is null) yield return folder;
+            else links.Add(folder);
+        }
+    }
+
+    // The image files in a class folder and its real subfolders, at any depth; a link to a folder is noted, not entered.
+    static IEnumerable<string> ImageFilesUnder(string folder, ISet<string> links)
+    {
+        var pending = new Stack<string>([folder]);
+        while (pending.TryPop(out var current))
+        {
+            foreach (var file in Directory.EnumerateFiles(current, "*", Visible))
+                if (IsImageFile(file)) yield return file;
+            foreach (var sub in Folders(current, links)) pending.Push(sub);
+        }
+    }
+
+    // Decoding is most of the cost; the files are independent, so all cores share them (in a fixed result order).
+    static ImageCheck[] CheckImages(string[] files, long maxPixels)
+    {
+        var checks = new ImageCheck[files.Length];
+        Parallel.For(0, files.Length, i => checks[i] = ImageCodec.Check(files[i], maxPixels));
+        return checks;
     }
 
     static (ImageShape Shape, bool Uniform) CommonShape(IReadOnlyList<ImageHeader> headers)

@@ -28,6 +28,34 @@ public static class Subsampling
     }
 
     /// <summary>
+    /// How many images of each class <see cref="PerClass"/> keeps: min(k, the class's count), for labels 0 to
+    /// <paramref name="classCount"/> − 1.
+    /// </summary>
+    public static int[] PerClassCounts(ImageSplit split, int k, int classCount)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        return split.CountPerClass(classCount).Select(n => Math.Min(n, k)).ToArray();
+    }
+
+    /// <summary>
+    /// A sentence naming the classes of <paramref name="split"/> that have fewer than <paramref name="k"/> images (so
+    /// <see cref="PerClass"/> keeps all of theirs, and fewer than asked); null when every class has k or more.
+    /// </summary>
+    public static string? ShortClassesWarning(ImageSplit split, int k, IReadOnlyList<string> classes)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(classes);
+        var counts = split.CountPerClass(classes.Count);
+        var shortOnes = Enumerable.Range(0, classes.Count).Where(c => counts[c] < k).ToList();
+        if (shortOnes.Count == 0) return null;
+        const int Named = 10;
+        var named = string.Join(", ", shortOnes.Take(Named).Select(c => $"{classes[c]} {counts[c]}"))
+                    + (shortOnes.Count > Named ? $" and {shortOnes.Count - Named} more" : "");
+        return $"{k} labels per class were asked for, but {shortOnes.Count} of {classes.Count} classes have fewer images in " +
+               $"'{split.Name}', so all of theirs are used: {named}.";
+    }
+
+    /// <summary>
     /// Splits <paramref name="split"/> in two, class by class: each class sends round(n × testFraction) of its n
     /// images to the test part, chosen by a seeded shuffle, but at least one and at most n − 1 when it has two or
     /// more images; a class with a single image keeps it for training.

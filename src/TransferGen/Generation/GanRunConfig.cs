@@ -1,3 +1,4 @@
+using TransferGen.Data;
 using TransferGen.Training;
 
 namespace TransferGen.Generation;
@@ -34,6 +35,12 @@ public sealed record GanRunConfig
 
     /// <summary>Images trained on (after subsetting).</summary>
     public int TrainCount { get; init; }
+
+    /// <summary>The image files the dataset skipped (count and the first few); null in runs older than this field.</summary>
+    public SkippedImages? SkippedImages { get; init; }
+
+    /// <summary>With <see cref="GanTrainingConfig.LabelsPerClass"/>: the images kept of each class, before any <see cref="GanTrainingConfig.MaxImages"/> cut.</summary>
+    public IReadOnlyList<int>? LabelsPerClassUsed { get; init; }
 
     /// <summary>The device the run last trained on ("cpu", "cuda:0"); a note, since a run may resume on another.</summary>
     public string Device { get; init; } = "cpu";

@@ -192,6 +192,8 @@ public static class GanTrainer
             ImageSize = info.ImageSize,
             Conditional = info.Conditional,
             TrainCount = data.Split.Count,
+            SkippedImages = data.Skipped,
+            LabelsPerClassUsed = data.LabelsPerClassUsed,
             Device = Devices.Name(config.Device),
             Versions = previous?.Versions ?? RunFolder.CurrentVersions(),
             Created = previous?.Created ?? DateTime.UtcNow.ToString("O"),

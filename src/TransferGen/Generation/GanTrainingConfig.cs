@@ -1,4 +1,6 @@
 using System.Text.Json;
+using TransferGen.Data;
+using TransferGen.Imaging;
 using TransferGen.IO;
 using TransferGen.Models.Gan;
 
@@ -12,6 +14,15 @@ public sealed record GanTrainingConfig
 {
     /// <summary>Dataset spec: a builtin name or a folder (as DatasetResolver takes it).</summary>
     public string Data { get; init; } = "";
+
+    /// <summary>Fail on the first image file of an ImageFolder that cannot be used, instead of skipping it (<see cref="DatasetOptions.Strict"/>).</summary>
+    public bool Strict { get; init; }
+
+    /// <summary>The pixel limit of an ImageFolder's files (<see cref="DatasetOptions.MaxImagePixels"/>).</summary>
+    public long MaxImagePixels { get; init; } = ImageCodec.DefaultMaxPixels;
+
+    /// <summary>The options that load <see cref="Data"/>: strictness, pixel limit and <see cref="Seed"/> (of a folder's train/test split).</summary>
+    public DatasetOptions ToDatasetOptions() => new() { Strict = Strict, MaxImagePixels = MaxImagePixels, Seed = Seed };
 
     /// <summary>Architecture: "mlp", "dcgan" or "cdcgan".</summary>
     public string Arch { get; init; } = "dcgan";

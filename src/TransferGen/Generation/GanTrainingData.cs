@@ -18,8 +18,11 @@ public sealed class GanTrainingData
     /// <summary>Steps per epoch of a dry run.</summary>
     public const int DryRunSteps = 2;
 
-    GanTrainingData(ImageSplit split, IReadOnlyList<string> classes, ImageShape shape, BatchLoader loader)
+    GanTrainingData(ImageSplit split, IReadOnlyList<string> classes, ImageShape shape, BatchLoader loader, SkippedImages skipped,
+        IReadOnlyList<int>? labelsPerClassUsed)
     {
+        Skipped = skipped;
+        LabelsPerClassUsed = labelsPerClassUsed;
         Split = split;
         Classes = classes;
         Shape = shape;
@@ -28,6 +31,12 @@ public sealed class GanTrainingData
 
     /// <summary>The training images (after subsetting).</summary>
     public ImageSplit Split { get; }
+
+    /// <summary>The image files the dataset skipped (what config.json records).</summary>
+    public SkippedImages Skipped { get; }
+
+    /// <summary>With <see cref="GanTrainingConfig.LabelsPerClass"/>: the images kept of each class (fewer than asked where a class has fewer).</summary>
+    public IReadOnlyList<int>? LabelsPerClassUsed { get; }
 
     /// <summary>The dataset's class names.</summary>
     public IReadOnlyList<string> Classes { get; }
@@ -54,15 +63,25 @@ public sealed class GanTrainingData
     public static GanTrainingData Load(GanTrainingConfig config)
     {
         if (string.IsNullOrWhiteSpace(config.Data)) throw new InvalidOptionException("No dataset given: set {0}.", nameof(GanTrainingConfig.Data));
-        return From(DatasetResolver.Load(config.Data, new DatasetOptions { Seed = config.Seed }), config);
+        return From(DatasetResolver.Load(config.Data, config.ToDatasetOptions()), config);
     }
+
+    /// <summary>
+    /// A sentence naming the classes that have fewer images than <see cref="GanTrainingConfig.LabelsPerClass"/> asks for
+    /// in the split <see cref="From"/> trains on; null when none has (or no such option is set).
+    /// </summary>
+    public static string? LabelsWarning(ImageDataset dataset, GanTrainingConfig config) =>
+        config.LabelsPerClass is int k ? Subsampling.ShortClassesWarning(TrainSplit(dataset), k, dataset.Classes) : null;
+
+    static ImageSplit TrainSplit(ImageDataset dataset) => dataset.HasSplit("train") ? dataset["train"] : dataset.Splits[0];
 
     /// <summary>Prepares <paramref name="dataset"/> as <paramref name="config"/> says (its train split, or its first).</summary>
     public static GanTrainingData From(ImageDataset dataset, GanTrainingConfig config)
     {
         var name = config.Data is { Length: > 0 } spec ? spec : dataset.Source;
-        var split = dataset.HasSplit("train") ? dataset["train"] : dataset.Splits[0];
-        if (config.LabelsPerClass is int k) split = Subsampling.PerClass(split, k, config.Seed);
+        var split = TrainSplit(dataset);
+        var used = config.LabelsPerClass is int k ? Subsampling.PerClassCounts(split, k, dataset.Classes.Count) : null;
+        if (config.LabelsPerClass is int perClass) split = Subsampling.PerClass(split, perClass, config.Seed);
         var max = config.DryRun ? Math.Min(DryRunImages, config.MaxImages ?? DryRunImages) : config.MaxImages;
         if (max is int n && n < split.Count)
         {
@@ -85,6 +104,6 @@ public sealed class GanTrainingData
             // Equal batches: the fake batch matches the real one, and BatchNorm never sees a batch of one.
             DropLast = true,
         });
-        return new GanTrainingData(split, dataset.Classes, shape, loader);
+        return new GanTrainingData(split, dataset.Classes, shape, loader, SkippedImages.Of(dataset), used);
     }
 }

@@ -18,9 +18,17 @@ public static class GanEvaluation
     /// A dataset without a test split is split class by class (20 % test, seeded).
     /// </summary>
     public static GanEvaluationReport Evaluate(IGenerator generator, string modelSource, string data, FeatureNetwork network,
-        int count, int seed = 0, int kidSubsets = 100)
+        int count, int seed = 0, int kidSubsets = 100) =>
+        Evaluate(generator, modelSource, DatasetResolver.Load(data, new DatasetOptions { Seed = seed }), data, network, count, seed, kidSubsets);
+
+    /// <summary>
+    /// As <see cref="Evaluate(IGenerator, string, string, FeatureNetwork, int, int, int)"/>, on a dataset already loaded;
+    /// <paramref name="data"/> names it in the report.
+    /// </summary>
+    public static GanEvaluationReport Evaluate(IGenerator generator, string modelSource, ImageDataset dataset, string data,
+        FeatureNetwork network, int count, int seed = 0, int kidSubsets = 100)
     {
-        var dataset = DatasetResolver.Load(data, new DatasetOptions { Seed = seed });
+        ArgumentNullException.ThrowIfNull(dataset);
         if (!dataset.HasSplit("test") || !dataset.HasSplit("train"))
             throw new InputException($"{data} needs a train and a test split for the real-vs-real floor (it has: {string.Join(", ", dataset.Splits.Select(s => s.Name))}).");
         var test = ImageSetScoring.Limit(dataset["test"], count, seed);

@@ -1,5 +1,6 @@
 using TransferGen.Data;
 using TransferGen.Data.Transforms;
+using TransferGen.Imaging;
 using TransferGen.Metrics;
 using static TorchSharp.torch;
 
@@ -43,9 +44,15 @@ public static class ImageSetScoring
     /// The images of <paramref name="spec"/> to compare: the test split if the dataset has one, else its first split
     /// (a plain folder is read whole, not split), cut to a seeded random <paramref name="n"/> when given.
     /// </summary>
-    public static (ImageSplit Split, ImageDataset Dataset) Load(string spec, int? n, int seed, string preferredSplit = "test")
+    /// <param name="spec">A builtin name or a dataset folder.</param>
+    /// <param name="n">How many images at most; all when null.</param>
+    /// <param name="seed">Seed of the subset.</param>
+    /// <param name="preferredSplit">The split to use when the dataset has it.</param>
+    /// <param name="maxImagePixels">The pixel limit of an ImageFolder's files (<see cref="DatasetOptions.MaxImagePixels"/>).</param>
+    public static (ImageSplit Split, ImageDataset Dataset) Load(string spec, int? n, int seed, string preferredSplit = "test",
+        long maxImagePixels = ImageCodec.DefaultMaxPixels)
     {
-        var dataset = DatasetResolver.Load(spec, new DatasetOptions { TestFraction = 0, Seed = seed });
+        var dataset = DatasetResolver.Load(spec, new DatasetOptions { TestFraction = 0, Seed = seed, MaxImagePixels = maxImagePixels });
         var split = dataset.HasSplit(preferredSplit) ? dataset[preferredSplit] : dataset.Splits[0];
         return (Limit(split, n, seed), dataset);
     }

@@ -66,7 +66,7 @@ public sealed class FineTuner(FineTuneOptions options)
         var config = RunConfig.Read(run);
         config = config with { Options = config.Options with { Device = device ?? CPU } };
         var checkpoint = Checkpoint.In(run);
-        var dataOptions = new DatasetOptions { Strict = config.DatasetStrict, Seed = config.Options.Seed };
+        var dataOptions = config.ToDatasetOptions();
         if (dataset is null)
         {
             if (config.Dataset is null) throw new InputException($"{run.ConfigPath} names no dataset to resume with.");
@@ -108,6 +108,9 @@ public sealed class FineTuner(FineTuneOptions options)
             Dataset = datasetSpec,
             DatasetStrict = datasetStrict,
             DatasetFormat = dataset.Format,
+            DatasetMaxImagePixels = dataset.MaxImagePixels ?? Imaging.ImageCodec.DefaultMaxPixels,
+            SkippedImages = SkippedImages.Of(dataset),
+            LabelsPerClassUsed = Options.LabelsPerClass is { } k ? Subsampling.PerClassCounts(dataset["train"], k, dataset.Classes.Count) : null,
             Classes = dataset.Classes,
             DataChannels = channels,
             Backbone = spec.Name,
@@ -239,7 +242,11 @@ public sealed class FineTuner(FineTuneOptions options)
     (ImageSplit Train, ImageSplit Validation, string Source) Splits(ImageDataset dataset)
     {
         var train = dataset["train"];
-        if (Options.LabelsPerClass is { } k) train = Subsampling.PerClass(train, k, Options.Seed);
+        if (Options.LabelsPerClass is { } k)
+        {
+            if (Subsampling.ShortClassesWarning(train, k, dataset.Classes) is { } warning) Warn?.Invoke(warning);
+            train = Subsampling.PerClass(train, k, Options.Seed);
+        }
         if (dataset.HasSplit("val")) return (train, dataset["val"], "val");
         var (kept, validation) = Subsampling.StratifiedSplit(train, Options.ValidationFraction, Options.Seed, "train", "val");
         return (kept, validation, "carved from train");

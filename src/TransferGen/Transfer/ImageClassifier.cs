@@ -160,6 +160,13 @@ public sealed class ImageClassifier : IDisposable
     }
 
     /// <summary>
+    /// The most pixels (from the header) an image file given to <see cref="Predict(IEnumerable{string}, int)"/> or
+    /// <see cref="PredictFiles"/> may have; a larger one is an <see cref="InvalidOptionException"/> naming the file.
+    /// Default <see cref="ImageCodec.DefaultMaxPixels"/>, at most <see cref="ImageCodec.MaxPixelsCeiling"/>.
+    /// </summary>
+    public long MaxImagePixels { get; set; } = ImageCodec.DefaultMaxPixels;
+
+    /// <summary>
     /// The <paramref name="k"/> most likely classes of each image file (decoded to the training data's channel count and
     /// prepared as in training). An unreadable file is an <see cref="InputException"/> naming it.
     /// </summary>
@@ -198,10 +205,13 @@ public sealed class ImageClassifier : IDisposable
     /// </summary>
     public Tensor PredictFiles(IReadOnlyList<string> files)
     {
+        if (MaxImagePixels is < 1 or > ImageCodec.MaxPixelsCeiling)
+            throw new InvalidOptionException($"{{0}} must be between 1 and {ImageCodec.MaxPixelsCeiling}, got {MaxImagePixels}.",
+                $"{nameof(ImageClassifier)}.{nameof(MaxImagePixels)}");
         using var scope = NewDisposeScope();
         var images = files.Select(f =>
         {
-            using var raw = ImageCodec.Decode(f, Config.DataChannels);
+            using var raw = ImageCodec.Decode(f, Config.DataChannels, MaxImagePixels);
             return Transform.Apply(raw, new Random(0));
         }).ToList();
         return Classify(images).MoveToOuterDisposeScope();

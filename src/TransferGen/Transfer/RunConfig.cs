@@ -1,3 +1,5 @@
+using TransferGen.Data;
+using TransferGen.Imaging;
 using TransferGen.Models;
 using TransferGen.Training;
 
@@ -20,6 +22,22 @@ public sealed record RunConfig
 
     /// <summary>Whether the dataset was read with --strict.</summary>
     public bool DatasetStrict { get; init; }
+
+    /// <summary>The pixel limit the dataset's image files were checked against (<see cref="DatasetOptions.MaxImagePixels"/>).</summary>
+    public long DatasetMaxImagePixels { get; init; } = ImageCodec.DefaultMaxPixels;
+
+    /// <summary>The image files the dataset skipped (count and the first few); null in runs older than this field.</summary>
+    public SkippedImages? SkippedImages { get; init; }
+
+    /// <summary>
+    /// With <see cref="FineTuneOptions.LabelsPerClass"/>: the images of each class the run actually used (training
+    /// and any validation carved from them), which is less than asked for a class that has fewer; null without it.
+    /// </summary>
+    public IReadOnlyList<int>? LabelsPerClassUsed { get; init; }
+
+    /// <summary>The options that reload the dataset exactly as the run read it (strictness, seed of the split, pixel limit).</summary>
+    public DatasetOptions ToDatasetOptions() =>
+        new() { Strict = DatasetStrict, Seed = Options.Seed, MaxImagePixels = DatasetMaxImagePixels };
 
     /// <summary>Format of the dataset.</summary>
     public string DatasetFormat { get; init; } = "";

@@ -83,7 +83,7 @@ public class DataInfoCommandTests
         Assert.Equal(0, lenient.ExitCode);
         using var json = JsonDocument.Parse(lenient.StdOut);
         Assert.Equal(1, json.RootElement.GetProperty("skipped_files").GetInt32());
-        Assert.Contains("skipped 1 file", lenient.StdErr);
+        Assert.Contains("skipped 1 of 4 files", lenient.StdErr);
     }
 
     [Fact]

@@ -112,6 +112,42 @@ public class IdxReaderTests
         Assert.Contains("truncated", e.Message);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_labels_header_claiming_more_labels_than_any_array_holds_is_named_without_allocating(bool gzip)
+    {
+        using var temp = new TempFolder();
+        var (images, labels) = WriteIdxPair(temp.Path, "train", Pattern(2, 4), 2, 2, 2, [0, 1], gzip: false);
+        var claim = Idx(0x801, [int.MaxValue], [0, 1, 1]);
+        File.WriteAllBytes(labels, gzip ? Gzip(claim) : claim);
+
+        var e = Assert.Throws<InputException>(() => IdxReader.Load(images, labels, "train"));
+
+        Assert.StartsWith(labels, e.Message);
+        Assert.Contains($"{int.MaxValue} labels", e.Message);
+        Assert.Contains("holds only 3", e.Message);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_images_header_claiming_gigabytes_is_named_as_truncated(bool gzip)
+    {
+        using var temp = new TempFolder();
+        var (images, labels) = WriteIdxPair(temp.Path, "train", Pattern(2, 4), 2, 2, 2, [0, 1], gzip: false);
+        var claim = Idx(0x803, [40000, 230, 230], Pattern(2, 4));   // 2.1e9 pixel bytes promised, 8 present
+        File.WriteAllBytes(images, gzip ? Gzip(claim) : claim);
+
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var e = Assert.Throws<InputException>(() => IdxReader.Load(images, labels, "train"));
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        Assert.StartsWith(images, e.Message);
+        Assert.Contains("holds only 8", e.Message);
+        Assert.True(allocated < 64 << 20, $"allocated {allocated} bytes for an 8-byte body");
+    }
+
     [Fact]
     public void CountMismatchNamesBothFilesAndCounts()
     {

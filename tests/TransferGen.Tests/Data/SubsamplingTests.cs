@@ -89,4 +89,19 @@ public class SubsamplingTests
         var singles = FromFunction([0, 1, 2], _ => throw new InvalidOperationException(), new ImageShape(1, 1, 1));
         Assert.Throws<InputException>(() => Subsampling.StratifiedSplit(singles, 0.5, 0));
     }
+
+    [Fact]
+    public void Classes_with_fewer_than_k_images_are_counted_and_named()
+    {
+        // labels 0, 1, 2, 3, 0, 1, 2, 3, 0, 1: classes 0 and 1 have 3 images, 2 and 3 have 2; class 4 has none.
+        var split = FromFunction(Enumerable.Range(0, 10).Select(i => i % 4).ToArray(), _ => throw new InvalidOperationException(), new ImageShape(1, 1, 1));
+        string[] classes = ["a", "b", "c", "d", "e"];
+
+        Assert.Equal([3, 3, 2, 2, 0], Subsampling.PerClassCounts(split, 100, 5));
+        Assert.Equal([3, 3, 2, 2, 0], Subsampling.PerClass(split, 100, 0).CountPerClass(5));
+        Assert.Equal([2, 2, 2, 2, 0], Subsampling.PerClassCounts(split, 2, 5));
+        Assert.Equal("3 labels per class were asked for, but 3 of 5 classes have fewer images in 'synthetic', so all of theirs are used: c 2, d 2, e 0.",
+            Subsampling.ShortClassesWarning(split, 3, classes));
+        Assert.Null(Subsampling.ShortClassesWarning(split, 2, classes[..4]));
+    }
 }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using TransferGen.Data;
 using TransferGen.Cli.Progress;
 using TransferGen.Generation;
 using TransferGen.Scoring;
@@ -45,9 +46,10 @@ public sealed class GanEvaluateCommand : Command<GanEvaluateCommand.Settings>
         using var generator = ImageGenerator.Load(s.Model);
         var info = generator.Info;
         var epochs = GanModelFiles.EpochsTrained(s.Model);
+        var dataset = CliDatasets.Load(s.Data, new DatasetOptions { Seed = s.Seed, MaxImagePixels = s.MaxImagePixels });
         var report = ActivityProgress.ForStderr(s.Json).Run(
             $"extracting features for FID/KID: up to {s.N} each of generated, real test and real train images ({network.Name}, {network.InputSize}×{network.InputSize})",
-            () => GanEvaluation.Evaluate(generator.Network, s.Model, s.Data, network, s.N, s.Seed, s.KidSubsets));
+            () => GanEvaluation.Evaluate(generator.Network, s.Model, dataset, s.Data, network, s.N, s.Seed, s.KidSubsets));
         if (s.Json)
         {
             // The generated-vs-real figures at the top level (same keys as `fid --json`), the floor beside them.

@@ -51,6 +51,16 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
         [Description("Train on only K images per class (seeded).")]
         public int? LabelsPerClass { get; init; }
 
+        /// <summary>Strict reading of an image folder.</summary>
+        [CommandOption("--strict")]
+        [Description("Fail on the first corrupt or unreadable image in a folder instead of skipping it.")]
+        public bool Strict { get; init; }
+
+        /// <summary>The pixel limit of image files.</summary>
+        [CommandOption("--max-image-pixels <N>")]
+        [Description("Skip image files whose header claims more than N pixels (width × height; an error with --strict). Default 100000000, at most 500000000.")]
+        public long? MaxImagePixels { get; init; }
+
         /// <summary>Image cap.</summary>
         [CommandOption("--max-images <N>")]
         [Description("Train on a seeded random subset of N images.")]
@@ -122,14 +132,18 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
                 var saved = GanRunConfig.Read(RunFolder.Existing(resume));
                 run = resume;
                 Console.Error.WriteLine($"Resuming {run} ({saved.Options.Arch} on {saved.Options.Data}) up to epoch {s.Epochs ?? saved.Options.Epochs}.");
-                result = GanTrainer.Resume(new RunFolder(resume), s.Epochs, s.Device is null ? null : Devices.Parse(s.Device), callbacks, cancellationToken: cancellationToken);
+                var dataset = string.IsNullOrWhiteSpace(saved.Options.Data) ? null : CliDatasets.Load(saved.Options.Data, saved.Options.ToDatasetOptions());
+                result = GanTrainer.Resume(new RunFolder(resume), s.Epochs, s.Device is null ? null : Devices.Parse(s.Device), callbacks, dataset, cancellationToken);
             }
             else
             {
                 var config = ForNewRun(s);
                 run = s.Out!;
                 Console.Error.WriteLine($"Training {config.Arch} on {config.Data} into {run} for {config.Epochs} epoch(s){(config.DryRun ? " (dry run)" : "")}.");
-                result = GanTrainer.Train(config, run, callbacks, cancellationToken);
+                config.Validate();
+                var dataset = CliDatasets.Load(config.Data, config.ToDatasetOptions());
+                if (GanTrainingData.LabelsWarning(dataset, config) is { } warning) CliConsole.Warn(warning);
+                result = GanTrainer.Train(dataset, config, new RunFolder(run), callbacks, cancellationToken);
             }
         }
 
@@ -162,6 +176,8 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
             Epochs = s.Epochs ?? (s.DryRun ? 1 : defaults.Epochs),
             Seed = s.Seed ?? 0,
             LabelsPerClass = s.LabelsPerClass,
+            Strict = s.Strict,
+            MaxImagePixels = s.MaxImagePixels ?? defaults.MaxImagePixels,
             MaxImages = s.MaxImages,
             BatchSize = s.BatchSize ?? defaults.BatchSize,
             EmaDecay = s.EmaDecay ?? defaults.EmaDecay,
