@@ -4,7 +4,9 @@ namespace TransferGen.Data;
 
 /// <summary>
 /// Reads an image folder: <c>ROOT/CLASS/…/*.png|jpg|jpeg|bmp|webp</c> (extensions in any case, subfolders of a class
-/// included). Classes are the subfolder names in ordinal order. When ROOT holds <c>train</c> and <c>test</c> (or
+/// included). Classes are the subfolder names in ordinal order, unless ROOT holds a <see cref="ClassNamesFile"/>
+/// (<c>classes.json</c>, written by <c>gan sample</c>): then its class names and label order, each class read from its
+/// listed folder. When ROOT holds <c>train</c> and <c>test</c> (or
 /// <c>val</c>) folders, each is a split and the classes are the union of their class folders (a class may be absent
 /// from a split); otherwise all images form one pool, split into train and test class by class with a seed.
 /// </summary>
@@ -49,12 +51,18 @@ internal static class ImageFolderReader
         var sources = SplitSources(root, links);
         // Candidate files per split, per class folder name, each sorted so the dataset is the same on every machine.
         var found = sources.Select(s => (s.Name, Classes: FindClasses(s.Folder, root, links))).ToList();
-        var classes = found.SelectMany(f => f.Classes.Keys).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var folderNames = found.SelectMany(f => f.Classes.Keys).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var named = ClassNamesFile.Read(root);
+        if (named is not null && folderNames.FirstOrDefault(f => !named.Folders.Contains(f)) is { } stray)
+            throw new InputException($"{Path.Combine(root, ClassNamesFile.FileName)} lists no class for the folder '{stray}'; add it or remove the file.");
+        // Labels index the class list: the file's order, or the folders' ordinal order.
+        var folders = named?.Folders.ToArray() ?? folderNames;
+        var classes = named?.Classes.ToArray() ?? folderNames;
 
         var entries = new List<(int Split, string File, int Label)>();
         for (var s = 0; s < found.Count; s++)
-            foreach (var (className, files) in found[s].Classes.OrderBy(c => c.Key, StringComparer.Ordinal))
-                entries.AddRange(files.Select(f => (s, f, Array.IndexOf(classes, className))));
+            foreach (var (folderName, files) in found[s].Classes.OrderBy(c => Array.IndexOf(folders, c.Key)))
+                entries.AddRange(files.Select(f => (s, f, Array.IndexOf(folders, folderName))));
 
         var checks = CheckImages(entries.Select(e => e.File).ToArray(), options.MaxImagePixels);
         var bad = Enumerable.Range(0, entries.Count).Where(i => !checks[i].Ok).ToList();

@@ -17,14 +17,21 @@ public static class GanImageWriter
 
     /// <summary>
     /// Writes <paramref name="count"/> PNGs under <paramref name="folder"/>: one subfolder per class named after the
-    /// class (characters not allowed in file names become '_'), or <see cref="UnconditionalFolder"/> for an
-    /// unconditional model. Without <paramref name="classIndex"/> a conditional model cycles through the classes.
-    /// Returns the files written.
+    /// class (<see cref="ClassNamesFile.FolderName"/>: characters not allowed in file names become '_'), or
+    /// <see cref="UnconditionalFolder"/> for an unconditional model. Without <paramref name="classIndex"/> a conditional
+    /// model cycles through the classes. A conditional model's folder also gets <see cref="ClassNamesFile"/>, so it reads
+    /// back as a dataset with the training data's class names in label order (and `evaluate` accepts it). Returns the
+    /// files written.
     /// </summary>
     public static IReadOnlyList<string> WriteFolder(IGenerator g, IReadOnlyList<string> classes, string folder, int count,
         int? classIndex, long seed, int batchSize = 64)
     {
         CheckClass(g, classes, classIndex);
+        if (g.ClassCount is not null)
+        {
+            Directory.CreateDirectory(folder);
+            ClassNamesFile.Write(folder, classes);
+        }
         var source = classIndex is int k ? new FixedClass(g, k) : g;
         var files = new List<string>(count);
         var written = 0;
@@ -36,7 +43,7 @@ public static class GanImageWriter
                 {
                     // The label GanSampling.Batches gave image `written` (classes cycle), or the fixed class.
                     var label = classIndex ?? (g.ClassCount is int kk ? written % kk : -1);
-                    var sub = label < 0 ? UnconditionalFolder : FolderName(classes[label]);
+                    var sub = label < 0 ? UnconditionalFolder : ClassNamesFile.FolderName(classes[label]);
                     var path = Path.Combine(folder, sub, $"{written:D6}.png");
                     using var image = batch[i];
                     ImageCodec.SavePng(image, path);
@@ -76,13 +83,8 @@ public static class GanImageWriter
         ImageCodec.SavePng(strip, path);
     }
 
-    /// <summary>The folder name used for class <paramref name="name"/>.</summary>
-    public static string FolderName(string name)
-    {
-        var invalid = Path.GetInvalidFileNameChars();
-        var safe = new string(name.Select(ch => invalid.Contains(ch) || ch == '\\' ? '_' : ch).ToArray()).Trim();
-        return safe.Length == 0 || safe.StartsWith('.') ? "_" + safe : safe;
-    }
+    /// <summary>The folder name used for class <paramref name="name"/> (see <see cref="ClassNamesFile.FolderName"/>).</summary>
+    public static string FolderName(string name) => ClassNamesFile.FolderName(name);
 
     /// <summary>An <see cref="InvalidOptionException"/> when <paramref name="classIndex"/> is given to an unconditional model or is out of range.</summary>
     internal static void CheckClass(IGenerator g, IReadOnlyList<string> classes, int? classIndex)

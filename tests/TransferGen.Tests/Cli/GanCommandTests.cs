@@ -123,4 +123,26 @@ public class GanCommandTests
             Assert.Contains(old, error);
         }
     }
+
+    [Fact]
+    public void Samples_of_a_conditional_gan_read_back_as_labelled_data_a_classifier_evaluates()
+    {
+        using var temp = new TempFolder();
+        var classifier = Run("finetune", "--data", "fashion-mnist", "--backbone", "resnet18", "--from-scratch", "--image-size", "16",
+            "--epochs", "1", "--probe-epochs", "1", "--min-steps", "0", "--labels-per-class", "2", "--out", temp["clf"]);
+        Assert.True(classifier.ExitCode == 0, classifier.StdErr);
+        var gan = Run("gan", "train", "--data", "fashion-mnist", "--arch", "cdcgan", "--dry-run", "--out", temp["gan"]);
+        Assert.True(gan.ExitCode == 0, gan.StdErr);
+        var sample = Run("gan", "sample", "--model", temp["gan"], "-n", "40", "--out", temp["samples"]);
+        Assert.True(sample.ExitCode == 0, sample.StdErr);
+        // "T-shirt/top" cannot be a folder name: the folder is T-shirt_top, and classes.json maps it back, in label order.
+        Assert.True(Directory.Exists(Path.Combine(temp["samples"], "T-shirt_top")));
+
+        var evaluate = Run("evaluate", "--model", temp["clf"], "--data", temp["samples"], "--json");
+        Assert.True(evaluate.ExitCode == 0, evaluate.StdErr);
+        using var report = JsonDocument.Parse(evaluate.StdOut);
+        var classes = report.RootElement.GetProperty("classes").EnumerateArray().Select(c => c.GetString()).ToList();
+        Assert.Equal("T-shirt/top", classes[0]);
+        Assert.Equal("Ankle boot", classes[^1]);
+    }
 }

@@ -80,6 +80,27 @@ public class ImageFolderReaderTests
     }
 
     [Fact]
+    public void A_class_list_file_gives_the_names_and_label_order_and_must_cover_every_folder()
+    {
+        using var temp = new TempFolder();
+        WriteImage(temp["b_c/1.png"], 4, 4);
+        WriteImage(temp["a/2.png"], 4, 4);
+        WriteImage(temp["a/3.png"], 4, 4);
+        ClassNamesFile.Write(temp.Path, ["b/c", "a", "never generated"]);
+
+        var dataset = ImageFolderReader.Load(temp.Path, NoTest);
+
+        Assert.Equal(["b/c", "a", "never generated"], dataset.Classes);
+        Assert.Equal([1, 2, 0], dataset["train"].CountPerClass(3));
+
+        WriteImage(temp["stray/4.png"], 4, 4);
+        var e = Assert.Throws<InputException>(() => ImageFolderReader.Load(temp.Path, NoTest));
+        Assert.Contains("'stray'", e.Message);
+        File.WriteAllText(temp[ClassNamesFile.FileName], """{ "classes": ["x"], "folders": [] }""");
+        Assert.Contains(ClassNamesFile.FileName, Assert.Throws<InputException>(() => ImageFolderReader.Load(temp.Path, NoTest)).Message);
+    }
+
+    [Fact]
     public void ValFolderIsASplitToo()
     {
         using var temp = new TempFolder();
