@@ -168,6 +168,10 @@ public sealed class Checkpoint
             using var reader = new BinaryReader(stream);
             read(reader);
         }
+        catch (EndOfStreamException e)
+        {
+            throw new InputException($"{Path} is truncated: the file ends inside the {section.Type} '{section.Name}'.", e);
+        }
         catch (Exception e) when (e is not InputException)
         {
             throw new InputException($"{Path}: the {section.Type} '{section.Name}' cannot be restored from it ({e.Message}).", e);
