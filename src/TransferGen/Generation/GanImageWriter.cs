@@ -1,6 +1,7 @@
 using TorchSharp;
 using TransferGen.Data;
 using TransferGen.Imaging;
+using TransferGen.IO;
 using TransferGen.Models.Gan;
 using static TorchSharp.torch;
 
@@ -19,12 +20,14 @@ public static class GanImageWriter
     /// Writes <paramref name="count"/> PNGs under <paramref name="folder"/>: one subfolder per class named after the
     /// class (characters not allowed in file names become '_'), or <see cref="UnconditionalFolder"/> for an
     /// unconditional model. Without <paramref name="classIndex"/> a conditional model cycles through the classes.
-    /// Returns the files written.
+    /// Returns the files written. The folder must be new or empty, since it reads back as a dataset and older images in
+    /// it would join that dataset: else an <see cref="InputException"/>, before anything is written.
     /// </summary>
     public static IReadOnlyList<string> WriteFolder(IGenerator g, IReadOnlyList<string> classes, string folder, int count,
         int? classIndex, long seed, int batchSize = 64)
     {
         CheckClass(g, classes, classIndex);
+        OutputPaths.RequireNewFolder(folder);
         var source = classIndex is int k ? new FixedClass(g, k) : g;
         var files = new List<string>(count);
         var written = 0;
@@ -68,11 +71,12 @@ public static class GanImageWriter
     /// </summary>
     public static void WriteInterpolation(IGenerator g, IReadOnlyList<string> classes, string path, int steps, int? classIndex, long seed)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
         CheckClass(g, classes, classIndex);
         using var scope = NewDisposeScope();
         var ends = GanSampling.FixedNoise(2, g.LatentDim, seed);
         var label = g.ClassCount is null ? (int?)null : classIndex ?? 0;
-        var strip = GanSampling.InterpolationStrip(g, ends[0], ends[1], Math.Max(2, steps), label, spherical: true);
+        var strip = GanSampling.InterpolationStrip(g, ends[0], ends[1], steps, label, spherical: true);
         ImageCodec.SavePng(strip, path);
     }
 
