@@ -56,6 +56,7 @@ public sealed class FineTuner(FineTuneOptions options)
         Options.Validate();
         if (source is not null && Options.Freeze.Kind == FreezeKind.All)
             throw new InvalidOptionException("A source task trains the backbone on the source as well, but {0} all never trains the backbone; use another {0}.", "FineTuneOptions.Freeze");
+        CheckNotItsOwnBackbone(run);
         run?.CheckNew(RunKind, overwrite);
         return Execute(dataset, run, datasetSpec, datasetStrict, source, resume: null, held: null, overwrite, cancellationToken);
     }
@@ -104,8 +105,7 @@ public sealed class FineTuner(FineTuneOptions options)
     {
         var clock = Stopwatch.StartNew();
         if (source is not null) JointObjective.Check(source);
-        if (run is not null && resume is null && RunBackbone.DependsOn(Options.Backbone, run.Path))
-            throw new InputException($"{run.Path}: the run would overwrite the run its backbone comes from; choose another run folder.");
+        if (resume is null) CheckNotItsOwnBackbone(run);
         var setup = Prepare(dataset);
         var (spec, device, train, validation, validationSource, weights, preprocessing, channels, model) = setup;
 
@@ -180,6 +180,13 @@ public sealed class FineTuner(FineTuneOptions options)
             Seconds = clock.Elapsed.TotalSeconds,
             TotalSeconds = context.Seconds,
         };
+    }
+
+    // A new run in the folder of the run its backbone comes from would destroy that backbone (with overwrite too).
+    void CheckNotItsOwnBackbone(RunFolder? run)
+    {
+        if (run is not null && RunBackbone.DependsOn(Options.Backbone, run.Path))
+            throw new InputException($"{run.Path}: the run would overwrite the run its backbone comes from; choose another run folder.");
     }
 
     /// <summary>What a fine-tune builds before it trains; the learning-rate finder builds the same.</summary>
