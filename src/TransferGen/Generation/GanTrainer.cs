@@ -84,18 +84,12 @@ public static class GanTrainer
     public static GanTrainingResult Resume(RunFolder run, int? epochs = null, Device? device = null, IEnumerable<ICallback>? callbacks = null,
         ImageDataset? dataset = null, CancellationToken cancellationToken = default)
     {
-        GanRunConfig.Read(run);   // an InputException for a folder that is no GAN run, before it is locked
+        CheckResume(run, epochs);   // an InputException for a folder that is no GAN run, before it is locked
         var held = run.Lock();
         try
         {
-            var saved = GanRunConfig.Read(run);
-            var checkpoint = Checkpoint.In(run)
-                             ?? throw new InvalidOptionException($"{Escaped(run.Path)} holds no checkpoint to resume from: the run stopped before its first epoch ended; " +
-                                                                 "start it again with {0}.", "Overwrite");
+            var (saved, checkpoint) = CheckResume(run, epochs);
             var config = saved.Options with { Epochs = epochs ?? saved.Options.Epochs, Device = device ?? CPU };
-            var done = checkpoint.State.EpochsCompleted;
-            if (config.Epochs <= done && checkpoint.State.BatchesDone == 0)
-                throw new InvalidOptionException($"{Escaped(run.Path)} has already trained {done} epoch(s); pass a larger {{0}} to continue.", $"{nameof(GanTrainingConfig)}.{nameof(GanTrainingConfig.Epochs)}");
             config.Validate(requireData: dataset is null);
             var data = dataset is null ? GanTrainingData.Load(config) : GanTrainingData.From(dataset, config);
             return Run(data, config, run, checkpoint, held, overwrite: false, callbacks, cancellationToken);
@@ -104,6 +98,25 @@ public static class GanTrainer
         {
             held.Dispose();
         }
+    }
+
+    /// <summary>
+    /// What <see cref="Resume"/> of <paramref name="run"/> up to <paramref name="epochs"/> would continue from, read without
+    /// training or locking: an <see cref="InputException"/> when it is no GAN run, has no checkpoint or a damaged one, or
+    /// has trained that many epochs already (so a front end can refuse before it announces the resume).
+    /// </summary>
+    public static (GanRunConfig Config, Checkpoint Checkpoint) CheckResume(RunFolder run, int? epochs = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var saved = GanRunConfig.Read(run);
+        var checkpoint = Checkpoint.In(run)
+                         ?? throw new InvalidOptionException($"{Escaped(run.Path)} holds no checkpoint to resume from: the run stopped before its first epoch " +
+                                                             "ended; start it again with {0}.", "Overwrite");
+        var done = checkpoint.State.EpochsCompleted;
+        if ((epochs ?? saved.Options.Epochs) <= done && checkpoint.State.BatchesDone == 0)
+            throw new InvalidOptionException($"{Escaped(run.Path)} has already trained {done} epoch(s); pass a larger {{0}} to continue.",
+                $"{nameof(GanTrainingConfig)}.{nameof(GanTrainingConfig.Epochs)}");
+        return (saved, checkpoint);
     }
 
     static string Escaped(string text) => text.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);

@@ -122,6 +122,9 @@ public sealed class RunFolderSafetyTests
         Assert.DoesNotContain("Training", zero.StdErr);
         Assert.False(Directory.Exists(temp["zero"]));
         AssertRefused(Run("gan", "train", "--resume", temp.Folder("empty")), "not a run folder");
+        var unstarted = temp.Folder("unstarted");
+        File.Copy(Path.Combine(run, "config.json"), Path.Combine(unstarted, "config.json"));
+        AssertRefused(Run("gan", "train", "--resume", unstarted), unstarted, "no checkpoint", "before its first epoch ended", "--overwrite");
         AssertRefused(Run("evaluate", "--model", run, "--data", "fashion-mnist"), $"{run} is a 'gan' run");
         AssertRefused(Run("predict", "--model", run, temp["grid.png"]), $"{run} is a 'gan' run");
 

@@ -126,10 +126,9 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
                     throw new InputException("--resume continues a run in its own folder; leave out --out or give the same folder.");
                 if (s.Overwrite) throw new InputException("--overwrite starts a new run in --out; --resume continues one, so give only one of them.");
                 var folder = RunFolder.Existing(resume);
-                var saved = GanRunConfig.Read(folder);
-                // What refuses the resume says so before anything is announced: a run in progress, a damaged checkpoint.
+                // What refuses the resume says so before anything is announced: no or a damaged checkpoint, a run in progress.
+                var (saved, _) = GanTrainer.CheckResume(folder, s.Epochs);
                 folder.Lock().Dispose();
-                Checkpoint.In(folder);
                 run = resume;
                 Console.Error.WriteLine($"Resuming {run} ({saved.Options.Arch} on {saved.Options.Data}) up to epoch {s.Epochs ?? saved.Options.Epochs}.");
                 result = GanTrainer.Resume(new RunFolder(resume), s.Epochs, s.Device is null ? null : Devices.Parse(s.Device), callbacks, cancellationToken: cancellationToken);
