@@ -218,6 +218,9 @@ public static class CliApp
                 return (inner.Message.Contains($"'{Commands.CommonSettings.MissingValue}'", StringComparison.Ordinal)
                     ? "An option is missing its value." : inner.Message, BadInput);
         }
+        // A refusal of the environment (read-only, full disk) that no writer turned into a sentence naming its file.
+        for (var inner = e; inner != null; inner = inner.InnerException)
+            if (IO.FileErrors.Describe(inner) is { } refused) return (refused, BadInput);
         if (LibTorchLoadFailure(e) is { } why)
             return ($"LibTorch could not be loaded ({why}); rebuild with `dotnet build` on this machine (the build patches "
                     + "TorchSharp for older libstdc++) or install a libstdc++ that provides GLIBCXX_3.4.32.", InternalError);

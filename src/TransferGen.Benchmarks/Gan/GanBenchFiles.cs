@@ -13,6 +13,25 @@ public static class GanBenchFiles
     /// <summary>The report as indented JSON with snake_case keys.</summary>
     public static string Serialize(GanBenchReport report) => JsonSerializer.Serialize(report, JsonDefaults.Options);
 
+    /// <summary>
+    /// An <see cref="InputException"/> unless <paramref name="folder"/> may take a GAN benchmark: a new or empty folder, or
+    /// with <paramref name="overwrite"/> one holding an earlier GAN benchmark (results.json), whose files are then replaced.
+    /// A folder of other files is always refused: the benchmark writes only into a folder of its own.
+    /// </summary>
+    public static void Check(string folder, bool overwrite)
+    {
+        if (File.Exists(folder)) throw new InputException($"{folder} is a file; the benchmark needs a folder (a new or empty one).");
+        if (File.Exists(Path.Combine(folder, "results.json")))
+        {
+            if (overwrite) return;
+            throw new InvalidOptionException($"{folder.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal)} already holds "
+                                             + "GAN benchmark results; pass {0} to replace them, or choose another folder.", "Overwrite");
+        }
+        if (!Training.RunFolder.IsEmpty(folder))
+            throw new InputException($"{folder} is not empty and holds no GAN benchmark (results.json); choose a new or empty folder " +
+                                     "(TransferGen never writes among files it did not write).");
+    }
+
     /// <summary>Rewrites every output file in <paramref name="folder"/> (atomically, each file whole).</summary>
     public static void Save(string folder, GanBenchReport report)
     {

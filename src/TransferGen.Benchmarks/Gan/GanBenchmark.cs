@@ -17,11 +17,13 @@ namespace TransferGen.Benchmarks.Gan;
 public static class GanBenchmark
 {
     /// <summary>
-    /// Runs the benchmark; <paramref name="saved"/> is called with the report after every score.
-    /// <paramref name="commandLine"/> is recorded in the report so its results say how to reproduce them.
+    /// Runs the benchmark into <paramref name="outDir"/> (locked meanwhile; see <see cref="GanBenchFiles.Check"/> for which
+    /// folders it takes, <paramref name="overwrite"/> letting it replace an earlier benchmark's results);
+    /// <paramref name="saved"/> is called with the report after every score. <paramref name="commandLine"/> is recorded in
+    /// the report so its results say how to reproduce them.
     /// </summary>
     public static GanBenchReport Run(GanBenchOptions options, string outDir, string commandLine, Action<string>? progress = null,
-        Action<GanBenchReport>? saved = null, IEnumerable<Training.ICallback>? trainingCallbacks = null)
+        Action<GanBenchReport>? saved = null, IEnumerable<Training.ICallback>? trainingCallbacks = null, bool overwrite = false)
     {
         if (options.Archs.Count == 0) throw new InputException("--archs names no architecture.");
         foreach (var arch in options.Archs)
@@ -30,6 +32,10 @@ public static class GanBenchmark
         if (options.FidCount < 2) throw new InputException("--fid-n must be at least 2.");
         if (options.Epochs < 1) throw new InputException("--epochs must be at least 1.");
 
+        GanBenchFiles.Check(outDir, overwrite);
+        IO.AtomicFile.CreateFolder(outDir);
+        using var held = IO.FolderLock.Acquire(outDir);
+        GanBenchFiles.Check(outDir, overwrite);   // again under the lock: another benchmark may have started here since
         var network = FeatureExtractors.Resolve(options.Features);
         using var extractor = network.Create();
         var dataset = DatasetResolver.Load(options.Data, new DatasetOptions { Seed = options.Seed });
@@ -59,7 +65,6 @@ public static class GanBenchmark
         foreach (var arch in options.Archs)
         {
             var folder = Path.Combine(outDir, "runs", arch);
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
             var config = new GanTrainingConfig
             {
                 Data = options.Data, Arch = arch, MaxImages = options.MaxImages, BatchSize = options.BatchSize, Seed = options.Seed,
@@ -75,7 +80,8 @@ public static class GanBenchmark
             {
                 progress?.Invoke($"{arch}: epoch {epoch}/{options.Epochs}");
                 using var result = epoch == 1
-                    ? GanTrainer.Train(config with { Epochs = 1 }, folder, trainingCallbacks)
+                    // The run folder is the benchmark's own: an earlier run there is replaced (only TransferGen's files are removed).
+                    ? GanTrainer.Train(config with { Epochs = 1 }, folder, trainingCallbacks, overwrite: true)
                     : GanTrainer.Resume(new RunFolder(folder), epochs: epoch, callbacks: trainingCallbacks);
                 if (result.Diverged) throw new InvalidOperationException($"{arch} diverged at epoch {epoch}: {result.Context.StopReason}");
                 var seconds = result.Context.History[^1].GetValueOrDefault("epoch_seconds");

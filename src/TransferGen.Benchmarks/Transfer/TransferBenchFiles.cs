@@ -37,13 +37,21 @@ public static class TransferBenchFiles
     /// <summary>
     /// The report to continue from in <paramref name="folder"/>. Without <paramref name="resume"/>, a folder that
     /// already holds results is refused (rerunning would overwrite hours of runs); with it, the earlier runs are kept
-    /// when they were made with the same budget, and the new lists and command line are taken.
+    /// when they were made with the same budget, and the new lists and command line are taken. A file, or a folder
+    /// holding other files but no results.json, is refused: the benchmark writes only into a folder of its own.
     /// </summary>
     public static TransferBenchReport Start(string folder, TransferBenchReport fresh, bool resume)
     {
         ArgumentNullException.ThrowIfNull(fresh);
+        if (File.Exists(folder)) throw new InputException($"{folder} is a file; the benchmark needs a folder (a new or empty one).");
         var path = ResultsPath(folder);
-        if (!File.Exists(path)) return fresh;
+        if (!File.Exists(path))
+        {
+            if (!Training.RunFolder.IsEmpty(folder))
+                throw new InputException($"{folder} is not empty and holds no transfer benchmark (results.json); choose a new or empty folder " +
+                                         "(TransferGen never writes among files it did not write).");
+            return fresh;
+        }
         var earlier = Read(path);
         if (!resume)
         {

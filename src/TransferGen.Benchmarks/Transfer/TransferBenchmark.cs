@@ -56,6 +56,9 @@ public sealed class TransferBenchmark(TransferBenchOptions options)
         Options.Validate();
         RequireTestSplit(dataset);
         var plan = Plan;
+        // Locked for the whole benchmark: a second one into the same folder would mix its results with these.
+        if (folder is not null) IO.AtomicFile.CreateFolder(folder);
+        using var held = folder is null ? null : IO.FolderLock.Acquire(folder);
         if (folder is not null) TransferBenchFiles.Save(folder, report);
         for (var i = 0; i < plan.Count; i++)
         {
@@ -98,7 +101,8 @@ public sealed class TransferBenchmark(TransferBenchOptions options)
         {
             var tuner = new FineTuner(options);
             if (Callbacks is not null) tuner.Callbacks.AddRange(Callbacks());
-            result = tuner.Run(dataset, runFolder, datasetSpec, cancellationToken: cancellationToken);
+            // The run folder is the benchmark's own: a run left unfinished there is replaced (only TransferGen's files are removed).
+            result = tuner.Run(dataset, runFolder, datasetSpec, overwrite: true, cancellationToken: cancellationToken);
         }
         using (result.Model)
         {

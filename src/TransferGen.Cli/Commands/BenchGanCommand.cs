@@ -54,8 +54,13 @@ public sealed class BenchGanCommand : Command<BenchGanCommand.Settings>
         /// <summary>Output folder.</summary>
         [CommandOption("--out <DIR>")]
         [DefaultValue("bench/gan")]
-        [Description("Folder for results.json, results.md, fid.png, ARCH-final.png and the run folders.")]
+        [Description("Folder for results.json, results.md, fid.png, ARCH-final.png and the run folders: a new or empty one (or an earlier benchmark's, with --overwrite).")]
         public string Out { get; init; } = "bench/gan";
+
+        /// <summary>Replace an earlier benchmark in --out.</summary>
+        [CommandOption("--overwrite")]
+        [Description("Let --out hold an earlier GAN benchmark, whose files are replaced; without it --out must be new or empty.")]
+        public bool Overwrite { get; init; }
 
         /// <summary>JSON output.</summary>
         [CommandOption("--json")]
@@ -90,13 +95,13 @@ public sealed class BenchGanCommand : Command<BenchGanCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var folder = Path.GetFullPath(settings.Out);
-        Directory.CreateDirectory(folder);
+        GanBenchFiles.Check(folder, settings.Overwrite);
         var log = CliConsole.Error;
         using var progress = RunProgress.ForStderr(settings.Json);
         var report = GanBenchmark.Run(settings.ToOptions(), folder, "transfergen " + string.Join(' ', context.Arguments),
             progress: line => log.WriteLine(line),
             saved: r => GanBenchFiles.Save(folder, r),
-            trainingCallbacks: [new ProgressCallback(progress, ProgressFormat.Gan)]);
+            trainingCallbacks: [new ProgressCallback(progress, ProgressFormat.Gan)], overwrite: settings.Overwrite);
 
         if (settings.Json)
         {

@@ -6,6 +6,8 @@ using Spectre.Console.Cli;
 using TransferGen.Metrics;
 using TransferGen.Reports;
 using TransferGen.Data;
+using TransferGen.IO;
+using TransferGen.Training;
 using TransferGen.Transfer;
 
 namespace TransferGen.Cli.Commands;
@@ -43,7 +45,7 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
         /// <summary>Where to write the confusion heatmap.</summary>
         [CommandOption("--heatmap <FILE>")]
-        [Description("Write the confusion matrix as a PNG heatmap (default: RUN/confusion-SPLIT.png).")]
+        [Description("Write the confusion matrix as a PNG heatmap to this new file (default: RUN/confusion-SPLIT.png).")]
         public string? Heatmap { get; init; }
 
         /// <summary>JSON output.</summary>
@@ -58,6 +60,9 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         if (settings.Model is null) throw new InputException("--model RUN is required.");
         if (settings.Data is null) throw new InputException("--data is required.");
         using var model = ImageClassifier.Load(settings.Model);
+        // The heatmap replaces nothing of the user's; the default one goes into the run folder, which is locked meanwhile.
+        if (settings.Heatmap is not null) OutputPaths.RequireNewFile(settings.Heatmap);
+        using var held = settings.Heatmap is null ? new RunFolder(settings.Model).Lock() : null;
         var dataset = CliDatasets.Load(settings.Data, settings.ToOptions());
         var report = model.Evaluate(dataset, settings.Split, settings.BatchSize);
         var split = dataset[settings.Split];

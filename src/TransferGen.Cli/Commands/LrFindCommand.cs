@@ -5,6 +5,7 @@ using Spectre.Console.Cli;
 using TransferGen.Cli.Progress;
 using TransferGen.Data;
 using TransferGen.Reports;
+using TransferGen.Training;
 using TransferGen.Transfer;
 
 namespace TransferGen.Cli.Commands;
@@ -20,7 +21,7 @@ public sealed class LrFindCommand : Command<LrFindCommand.Settings>
         + "smoothed loss (also reported: the minimum-loss rate / 10). --freeze auto or gradual: tests the phase that trains the "
         + "whole backbone, starting from the head that the probe (cached features, trained at --lr) gives it, as finetune "
         + "would; until:STAGE, none: as given; all: the head on cached features. Pass the suggestion to finetune as --lr. "
-        + "Writes lr-find.png and lr-find.json into --out; keeps no model.";
+        + "Writes lr-find.png and lr-find.json into --out (a new or empty folder, or an earlier lr-find with --overwrite); keeps no model.";
 
     /// <summary>Options of `lr-find`: every model, data and optimiser option of finetune, plus the range.</summary>
     public sealed class Settings : FineTuneCommand.Settings
@@ -57,6 +58,8 @@ public sealed class LrFindCommand : Command<LrFindCommand.Settings>
         var range = settings.ToLrFindOptions();
         range.Validate();
         BackboneResolver.Get(options.Backbone);
+        var output = settings.Out ?? "lr-find";
+        new RunFolder(output).CheckNew(LearningRateFinder.RunKind, settings.Overwrite);   // before the test runs: a refusal comes at once
         var dataset = CliDatasets.Load(settings.Data, settings.ToOptions());
 
         if (options.Freeze.Kind is FreezeKind.Auto or FreezeKind.Gradual)
@@ -71,7 +74,7 @@ public sealed class LrFindCommand : Command<LrFindCommand.Settings>
             };
             result = finder.Run(dataset, cancellationToken);
         }
-        var (json, png) = LearningRateFinder.Save(result, settings.Out ?? "lr-find", settings.Data);
+        var (json, png) = LearningRateFinder.Save(result, output, settings.Data, settings.Overwrite);
         Report(result, settings, Path.GetFullPath(json), Path.GetFullPath(png));
         return 0;
     }

@@ -30,6 +30,7 @@ public abstract class TrainCommand<TSettings> : Command<TSettings> where TSettin
         string runPath;
         if (settings.Resume is { } resume)
         {
+            if (settings.Overwrite) throw new InputException("--overwrite starts a new run in --out; --resume continues one, so give only one of them.");
             var run = RunFolder.Existing(resume);
             runPath = run.Path;
             CliConsole.Status($"Resuming {run.Path}.", settings.Json);
@@ -43,10 +44,12 @@ public abstract class TrainCommand<TSettings> : Command<TSettings> where TSettin
             if (settings.Out is null) throw new InputException("--out is required: the run folder to write.");
             var tuner = CreateTuner(settings);
             tuner.Callbacks.Add(callback);
+            var folder = new RunFolder(settings.Out);
+            folder.CheckNew(tuner.RunKind, settings.Overwrite);   // before the data loads: a refusal comes at once
             var dataset = CliDatasets.Load(settings.Data, settings.ToOptions());
             var source = LoadSource(settings);
-            runPath = Path.GetFullPath(settings.Out);
-            result = tuner.Run(dataset, new RunFolder(settings.Out), settings.Data, settings.Strict, source, cancellationToken);
+            runPath = folder.Path;
+            result = tuner.Run(dataset, folder, settings.Data, settings.Strict, source, settings.Overwrite, cancellationToken);
         }
         using (result.Model)
             Report(result, runPath, settings.Json);

@@ -18,8 +18,13 @@ public class TrainSettings : DataSettings
 
     /// <summary>The run folder.</summary>
     [CommandOption("--out <RUN>")]
-    [Description("Run folder to write: config.json, metrics, model.pt, checkpoint, tensorboard/.")]
+    [Description("Run folder to write (new or empty, or an earlier run with --overwrite): config.json, metrics, model.pt, checkpoint, tensorboard/.")]
     public string? Out { get; init; }
+
+    /// <summary>Replace the run in --out.</summary>
+    [CommandOption("--overwrite")]
+    [Description("Let --out be an earlier TransferGen run folder: the files TransferGen wrote there are removed first (nothing else is); without it --out must be new or empty.")]
+    public bool Overwrite { get; init; }
 
     /// <summary>A run to continue.</summary>
     [CommandOption("--resume <RUN>")]

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TransferGen.Data;
 using TransferGen.Imaging;
+using TransferGen.IO;
 using TransferGen.Models.Gan;
 using static TorchSharp.torch;
 
@@ -21,12 +22,14 @@ public static class GanImageWriter
     /// <see cref="UnconditionalFolder"/> for an unconditional model. Without <paramref name="classIndex"/> a conditional
     /// model cycles through the classes. A conditional model's folder also gets <see cref="ClassNamesFile"/>, so it reads
     /// back as a dataset with the training data's class names in label order (and `evaluate` accepts it). Returns the
-    /// files written.
+    /// files written. The folder must be new or empty, since it reads back as a dataset and older images in it would
+    /// join that dataset: else an <see cref="InputException"/>, before anything is written.
     /// </summary>
     public static IReadOnlyList<string> WriteFolder(IGenerator g, IReadOnlyList<string> classes, string folder, int count,
         int? classIndex, long seed, int batchSize = 64)
     {
         CheckClass(g, classes, classIndex);
+        OutputPaths.RequireNewFolder(folder);
         if (g.ClassCount is not null)
         {
             Directory.CreateDirectory(folder);
@@ -75,11 +78,12 @@ public static class GanImageWriter
     /// </summary>
     public static void WriteInterpolation(IGenerator g, IReadOnlyList<string> classes, string path, int steps, int? classIndex, long seed)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
         CheckClass(g, classes, classIndex);
         using var scope = NewDisposeScope();
         var ends = GanSampling.FixedNoise(2, g.LatentDim, seed);
         var label = g.ClassCount is null ? (int?)null : classIndex ?? 0;
-        var strip = GanSampling.InterpolationStrip(g, ends[0], ends[1], Math.Max(2, steps), label, spherical: true);
+        var strip = GanSampling.InterpolationStrip(g, ends[0], ends[1], steps, label, spherical: true);
         ImageCodec.SavePng(strip, path);
     }
 

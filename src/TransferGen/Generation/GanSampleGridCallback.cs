@@ -36,6 +36,9 @@ internal sealed class GanSampleGridCallback : ICallback
         _labels = generator.ClassCount is null ? null : GanSampling.ClassRowLabels(rows, PerRow).DetachFromDisposeScope();
     }
 
+    /// <summary>With the loggers, after the checkpoint writer (90): no grid for an epoch the checkpoint does not hold.</summary>
+    public int Order => 100;
+
     /// <summary>Path of the grid of the most recent epoch.</summary>
     public string LatestPath => Path.Combine(_folder, "latest.png");
 

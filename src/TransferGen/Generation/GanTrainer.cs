@@ -35,12 +35,18 @@ public static class GanTrainer
     // Streams derived from the one user seed, so weights, latents and the sample grid never share random numbers.
     const long LatentStream = 0x4C41_5445, GridStream = 0x4752_4944;
 
-    /// <summary>Trains on the dataset <paramref name="config"/> names (<see cref="GanTrainingConfig.Data"/>) into <paramref name="run"/>.</summary>
+    /// <summary>
+    /// Trains on the dataset <paramref name="config"/> names (<see cref="GanTrainingConfig.Data"/>) into <paramref name="run"/>,
+    /// which must be a new or empty folder, or with <paramref name="overwrite"/> a TransferGen run folder (see
+    /// <see cref="RunFolder.CreateNew"/>).
+    /// </summary>
     public static GanTrainingResult Train(GanTrainingConfig config, string run, IEnumerable<ICallback>? callbacks = null,
-        CancellationToken cancellationToken = default)
+        bool overwrite = false, CancellationToken cancellationToken = default)
     {
         config.Validate(requireData: true);
-        return Run(GanTrainingData.Load(config), config, new RunFolder(run), resume: null, callbacks, cancellationToken);
+        var folder = new RunFolder(run);
+        folder.CheckNew(GanRunConfig.RunKind, overwrite);
+        return Run(GanTrainingData.Load(config), config, folder, resume: null, held: null, overwrite, callbacks, cancellationToken);
     }
 
     /// <summary>
@@ -51,49 +57,80 @@ public static class GanTrainer
     /// <param name="config">The options.</param>
     /// <param name="run">The run folder to write; null keeps everything in memory.</param>
     /// <param name="callbacks">More callbacks, e.g. a progress display.</param>
+    /// <param name="overwrite">Whether <paramref name="run"/> may hold an earlier TransferGen run, whose files (only those,
+    /// see <see cref="RunFolder.OwnFiles"/>) are then removed first; without it the folder must be new or empty.</param>
     /// <param name="cancellationToken">Stops after the current step (a run folder then holds a checkpoint
     /// <see cref="Resume"/> continues) with a <see cref="TrainingCancelledException"/>.</param>
     public static GanTrainingResult Train(ImageDataset dataset, GanTrainingConfig config, RunFolder? run = null,
-        IEnumerable<ICallback>? callbacks = null, CancellationToken cancellationToken = default)
+        IEnumerable<ICallback>? callbacks = null, bool overwrite = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         config.Validate(requireData: false);
-        return Run(GanTrainingData.From(dataset, config), config, run, resume: null, callbacks, cancellationToken);
+        run?.CheckNew(GanRunConfig.RunKind, overwrite);
+        return Run(GanTrainingData.From(dataset, config), config, run, resume: null, held: null, overwrite, callbacks, cancellationToken);
     }
 
     /// <summary>
     /// Continues the GAN run in <paramref name="run"/> from its checkpoint, with the options of its config.json (and its
-    /// dataset, reloaded from the recorded spec unless <paramref name="dataset"/> is given).
+    /// dataset, reloaded from the recorded spec unless <paramref name="dataset"/> is given). The folder is locked for the
+    /// whole run.
     /// </summary>
     /// <param name="run">The run folder.</param>
     /// <param name="epochs">A new total number of epochs (more than the checkpoint has); null keeps the config's.</param>
     /// <param name="device">The device to train on (the CPU when null).</param>
     /// <param name="callbacks">More callbacks.</param>
     /// <param name="dataset">The data, when the run was trained on a dataset built in code.</param>
-    /// <param name="cancellationToken">As for <see cref="Train(ImageDataset, GanTrainingConfig, RunFolder?, IEnumerable{ICallback}?, CancellationToken)"/>.</param>
+    /// <param name="cancellationToken">As for <see cref="Train(ImageDataset, GanTrainingConfig, RunFolder?, IEnumerable{ICallback}?, bool, CancellationToken)"/>.</param>
     public static GanTrainingResult Resume(RunFolder run, int? epochs = null, Device? device = null, IEnumerable<ICallback>? callbacks = null,
         ImageDataset? dataset = null, CancellationToken cancellationToken = default)
     {
-        var saved = GanRunConfig.Read(run);
-        var checkpoint = Checkpoint.In(run)
-                         ?? throw new InputException($"{run.Path}: no checkpoint to resume from (the run finished no epoch).");
-        var config = saved.Options with { Epochs = epochs ?? saved.Options.Epochs, Device = device ?? CPU };
-        var done = checkpoint.State.EpochsCompleted;
-        if (config.Epochs <= done && checkpoint.State.BatchesDone == 0)
-            throw new InvalidOptionException($"{run.Path} has already trained {done} epoch(s); pass a larger {{0}} to continue.", $"{nameof(GanTrainingConfig)}.{nameof(GanTrainingConfig.Epochs)}");
-        config.Validate(requireData: dataset is null);
-        var data = dataset is null ? GanTrainingData.Load(config) : GanTrainingData.From(dataset, config);
-        return Run(data, config, run, checkpoint, callbacks, cancellationToken);
+        CheckResume(run, epochs);   // an InputException for a folder that is no GAN run, before it is locked
+        var held = run.Lock();
+        try
+        {
+            var (saved, checkpoint) = CheckResume(run, epochs);
+            var config = saved.Options with { Epochs = epochs ?? saved.Options.Epochs, Device = device ?? CPU };
+            config.Validate(requireData: dataset is null);
+            var data = dataset is null ? GanTrainingData.Load(config) : GanTrainingData.From(dataset, config);
+            return Run(data, config, run, checkpoint, held, overwrite: false, callbacks, cancellationToken);
+        }
+        finally
+        {
+            held.Dispose();
+        }
     }
 
-    static GanTrainingResult Run(GanTrainingData data, GanTrainingConfig config, RunFolder? run, Checkpoint? resume,
-        IEnumerable<ICallback>? extraCallbacks, CancellationToken cancellationToken)
+    /// <summary>
+    /// What <see cref="Resume"/> of <paramref name="run"/> up to <paramref name="epochs"/> would continue from, read without
+    /// training or locking: an <see cref="InputException"/> when it is no GAN run, has no checkpoint or a damaged one, or
+    /// has trained that many epochs already (so a front end can refuse before it announces the resume).
+    /// </summary>
+    public static (GanRunConfig Config, Checkpoint Checkpoint) CheckResume(RunFolder run, int? epochs = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var saved = GanRunConfig.Read(run);
+        var checkpoint = Checkpoint.In(run)
+                         ?? throw new InvalidOptionException($"{Escaped(run.Path)} holds no checkpoint to resume from: the run stopped before its first epoch " +
+                                                             "ended; start it again with {0}.", "Overwrite");
+        var done = checkpoint.State.EpochsCompleted;
+        if ((epochs ?? saved.Options.Epochs) <= done && checkpoint.State.BatchesDone == 0)
+            throw new InvalidOptionException($"{Escaped(run.Path)} has already trained {done} epoch(s); pass a larger {{0}} to continue.",
+                $"{nameof(GanTrainingConfig)}.{nameof(GanTrainingConfig.Epochs)}");
+        return (saved, checkpoint);
+    }
+
+    static string Escaped(string text) => text.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);
+
+    // held: the run folder's lock when the caller took it (a resume); a new run takes it when it creates the folder.
+    static GanTrainingResult Run(GanTrainingData data, GanTrainingConfig config, RunFolder? run, Checkpoint? resume, IO.FolderLock? held,
+        bool overwrite, IEnumerable<ICallback>? extraCallbacks, CancellationToken cancellationToken)
     {
         if (config.Step.Loss == GanLossKind.WganGp && config.Model.UseDiscriminatorBatchNorm && config.Arch != "mlp")
             throw new InvalidOptionException("WGAN-GP needs a discriminator without BatchNorm: set {0} (which turns BatchNorm off) or use another {1}.",
                 "GanOptions.SpectralNorm", "GanStepOptions.Loss");
         var device = config.Device;
         var conditional = GanFactory.IsConditional(config.Arch);
+        using var created = run is not null && held is null ? run.CreateNew(GanRunConfig.RunKind, overwrite) : null;
 
         manual_seed(config.Seed);
         var (g, d) = GanFactory.Create(config.Arch, data.Shape, data.Classes.Count, config.Model);
@@ -179,7 +216,6 @@ public static class GanTrainer
 
     static void WriteConfig(RunFolder run, GanTrainingConfig config, GanTrainingData data, GanModelInfo info)
     {
-        run.Create();
         var previous = File.Exists(run.ConfigPath) && RunFolder.ReadKind(run.Path) == GanRunConfig.RunKind
             ? RunFolder.ReadJson<GanRunConfig>(run.ConfigPath)
             : null;

@@ -61,11 +61,14 @@ public sealed class ImageGenerator : IDisposable
     /// <param name="runFolder">A folder to write the run into (config, metrics, sample grids, checkpoints, model.pt), so it can
     /// be resumed and loaded; null keeps everything in memory.</param>
     /// <param name="callbacks">More callbacks (progress display, ...).</param>
+    /// <param name="overwrite">Whether <paramref name="runFolder"/> may hold an earlier TransferGen run, whose files are then
+    /// removed first (only those, see <see cref="RunFolder.OwnFiles"/>); without it the folder must be new or empty.</param>
     /// <param name="cancellationToken">Stops after the current step with a <see cref="TrainingCancelledException"/> (a run
     /// folder then holds a checkpoint <see cref="Resume"/> continues).</param>
     public static ImageGenerator Train(ImageDataset dataset, GanTrainingConfig? config = null, string? runFolder = null,
-        IEnumerable<ICallback>? callbacks = null, CancellationToken cancellationToken = default) =>
-        From(GanTrainer.Train(dataset, config ?? new GanTrainingConfig(), runFolder is null ? null : new RunFolder(runFolder), callbacks, cancellationToken), runFolder);
+        IEnumerable<ICallback>? callbacks = null, bool overwrite = false, CancellationToken cancellationToken = default) =>
+        From(GanTrainer.Train(dataset, config ?? new GanTrainingConfig(), runFolder is null ? null : new RunFolder(runFolder), callbacks,
+            overwrite, cancellationToken), runFolder);
 
     /// <summary>Continues the GAN run in <paramref name="runFolder"/> up to <paramref name="epochs"/> epochs in all (see <see cref="GanTrainer.Resume"/>).</summary>
     public static ImageGenerator Resume(string runFolder, int? epochs = null, ImageDataset? dataset = null, IEnumerable<ICallback>? callbacks = null,
@@ -99,15 +102,17 @@ public sealed class ImageGenerator : IDisposable
         GanImageWriter.WriteGrid(Network, Classes, path, count, classIndex, seed);
 
     /// <summary>
-    /// Writes a one-row strip of <paramref name="steps"/> images along the great circle between two latent points drawn
-    /// from <paramref name="seed"/> (class <paramref name="classIndex"/>, default 0, for a conditional generator).
+    /// Writes a one-row strip of <paramref name="steps"/> (at least 2: the two end points) images along the great circle
+    /// between two latent points drawn from <paramref name="seed"/> (class <paramref name="classIndex"/>, default 0, for a
+    /// conditional generator).
     /// </summary>
     public void SaveInterpolation(string path, int steps = 8, int? classIndex = null, long seed = 0) =>
         GanImageWriter.WriteInterpolation(Network, Classes, path, steps, classIndex, seed);
 
     /// <summary>
     /// Writes <paramref name="count"/> PNGs under <paramref name="folder"/>, one subfolder per class (or "generated"), so
-    /// the folder reads back as a dataset; returns the files.
+    /// the folder reads back as a dataset; returns the files. The folder must be new or empty (images left from earlier
+    /// would join the dataset): else an <see cref="InputException"/>.
     /// </summary>
     public IReadOnlyList<string> SaveImages(string folder, int count, int? classIndex = null, long seed = 0) =>
         GanImageWriter.WriteFolder(Network, Classes, folder, count, classIndex, seed);

@@ -23,13 +23,15 @@ public static partial class AtomicFile
     /// <summary>
     /// Lets <paramref name="write"/> fill a temporary file, flushes it to disk, then renames it to
     /// <paramref name="path"/>. If <paramref name="write"/> throws, the temporary file is removed and the target is
-    /// left as it was.
+    /// left as it was. A refusal of the environment (permission denied, a read-only file system, a full disk) and a
+    /// folder in the target's place are an <see cref="InputException"/> naming the target, not the temporary file.
     /// </summary>
     public static void Write(string path, Action<Stream> write)
     {
         var full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new InputException($"{full} is a folder, so no file can be written in its place.");
         var dir = Path.GetDirectoryName(full) ?? ".";
-        Directory.CreateDirectory(dir);
+        CreateFolder(dir);
         var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -40,10 +42,44 @@ public static partial class AtomicFile
             }
             File.Move(temp, full, overwrite: true);
         }
+        catch (Exception e) when (FileErrors.Writing(full, e) is { } refused)
+        {
+            throw refused;
+        }
         finally
         {
-            if (File.Exists(temp)) File.Delete(temp);
+            TryDelete(temp);
         }
+    }
+
+    /// <summary>
+    /// Creates <paramref name="folder"/> and its parents; a file in the way or a refusal of the environment is an
+    /// <see cref="InputException"/> naming the path.
+    /// </summary>
+    public static void CreateFolder(string folder)
+    {
+        var full = Path.GetFullPath(folder);
+        if (Directory.Exists(full)) return;
+        for (var ancestor = full; ancestor is not null; ancestor = Path.GetDirectoryName(ancestor))
+            if (File.Exists(ancestor)) throw new InputException($"{ancestor} is a file, so the folder {full} cannot be made.");
+        try
+        {
+            Directory.CreateDirectory(full);
+        }
+        catch (Exception e) when (FileErrors.Problem(e) is { } problem)
+        {
+            throw new InputException($"The folder {full} could not be made: {problem}.", e);
+        }
+    }
+
+    static void TryDelete(string file)
+    {
+        try
+        {
+            if (File.Exists(file)) File.Delete(file);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>
@@ -56,8 +92,8 @@ public static partial class AtomicFile
         var removed = 0;
         foreach (var file in Directory.EnumerateFiles(folder, ".*.tmp", SearchOption.AllDirectories))
         {
-            var match = TempName().Match(Path.GetFileName(file));
-            if (!match.Success || !int.TryParse(match.Groups[1].Value, out var pid) || IsRunning(pid)) continue;
+            var match = TemporaryName().Match(Path.GetFileName(file));
+            if (!match.Success || !int.TryParse(match.Groups["pid"].Value, out var pid) || IsRunning(pid)) continue;
             try
             {
                 File.Delete(file);
@@ -87,6 +123,7 @@ public static partial class AtomicFile
         }
     }
 
-    [GeneratedRegex(@"^\..+\.(\d+)\.[0-9a-f]{32}\.tmp$")]
-    private static partial Regex TempName();
+    /// <summary>The name of a temporary file of <see cref="Write"/>: ".TARGET.PID.GUID.tmp".</summary>
+    [GeneratedRegex(@"^\.(?<target>.+)\.(?<pid>\d+)\.[0-9a-f]{32}\.tmp$")]
+    internal static partial Regex TemporaryName();
 }

@@ -97,14 +97,14 @@ public sealed class Checkpoint
             if (stream.Length < Magic.Length + TrailerLength || stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) != head.Length
                 || !head.AsSpan().SequenceEqual(Magic))
                 throw new InputException($"{path} is not a checkpoint of this TransferGen version (it was written by an older one, or is not a checkpoint); " +
-                                         "start the run again in a new folder.");
+                                         "start the run again (in this folder: with --overwrite).");
             stream.Seek(-TrailerLength, SeekOrigin.End);
             using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
             var offset = reader.ReadInt64();
             var length = reader.ReadInt64();
             if (!reader.ReadBytes(TrailerMagic.Length).AsSpan().SequenceEqual(TrailerMagic) || offset < Magic.Length || length <= 0
                 || offset + length > stream.Length - TrailerLength)
-                throw new InputException($"{path} is truncated or damaged (its index is missing); start the run again in a new folder.");
+                throw new InputException($"{path} is truncated or damaged (its index is missing); start the run again (in this folder: with --overwrite).");
             stream.Seek(offset, SeekOrigin.Begin);
             var state = JsonSerializer.Deserialize<CheckpointState>(reader.ReadBytes((int)length), RunFolder.Json)
                         ?? throw new InputException($"{path} holds an empty checkpoint state.");
@@ -167,6 +167,10 @@ public sealed class Checkpoint
             stream.Seek(section.Offset, SeekOrigin.Begin);
             using var reader = new BinaryReader(stream);
             read(reader);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InputException($"{Path} is truncated: the file ends inside the {section.Type} '{section.Name}'.", e);
         }
         catch (Exception e) when (e is not InputException)
         {

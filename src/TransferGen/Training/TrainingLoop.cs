@@ -60,11 +60,23 @@ public sealed class TrainingLoop<TBatch> where TBatch : IDisposable
                 context.History.Add(new Dictionary<string, double>(context.EpochMetrics));
             }
         }
-        finally
+        catch
         {
-            Each(c => c.AfterFit(context));
+            // The fit failed (a full disk, say): every callback still ends, and a second failure while ending (the same
+            // full disk) must not hide the first, which is the one that says what went wrong.
+            foreach (var callback in _callbacks)
+            {
+                try
+                {
+                    callback.AfterFit(context);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or InputException) { }
+            }
             context.End();
+            throw;
         }
+        Each(c => c.AfterFit(context));
+        context.End();
         if (context.Stop == StopKind.Cancelled)
             throw new TrainingCancelledException(context.Epoch, context.Epochs, context.BatchIndex, context.BatchesPerEpoch,
                 context.GlobalStep, _callbacks.OfType<Callbacks.CheckpointWriter>().FirstOrDefault()?.Folder, cancellationToken);

@@ -43,26 +43,35 @@ public sealed class FineTuner(FineTuneOptions options)
     /// The source task of the joint objective: in every step of a phase where the backbone trains, one source batch
     /// trains its own head on the shared backbone, weighted by <see cref="FineTuneOptions.SourceLambda"/>. Null: none.
     /// </param>
+    /// <param name="overwrite">
+    /// Whether <paramref name="run"/> may already hold a TransferGen run, whose files (<see cref="RunFolder.OwnFiles"/>, nothing
+    /// else) are then removed first; without it the folder must be new or empty (see <see cref="RunFolder.CreateNew"/>).
+    /// </param>
     /// <param name="cancellationToken">Stops the run after the current batch (a run folder then gets a checkpoint that
     /// <see cref="Resume"/> continues) with a <see cref="TrainingCancelledException"/>.</param>
+    /// <remarks>The run folder is locked for the whole run (see <see cref="RunFolder.Lock"/>).</remarks>
     public FineTuneResult Run(ImageDataset dataset, RunFolder? run = null, string? datasetSpec = null, bool datasetStrict = false,
-        SourceTask? source = null, CancellationToken cancellationToken = default)
+        SourceTask? source = null, bool overwrite = false, CancellationToken cancellationToken = default)
     {
         Options.Validate();
         if (source is not null && Options.Freeze.Kind == FreezeKind.All)
             throw new InvalidOptionException("A source task trains the backbone on the source as well, but {0} all never trains the backbone; use another {0}.", "FineTuneOptions.Freeze");
-        return Execute(dataset, run, datasetSpec, datasetStrict, source, resume: null, cancellationToken);
+        CheckNotItsOwnBackbone(run);
+        run?.CheckNew(RunKind, overwrite);
+        return Execute(dataset, run, datasetSpec, datasetStrict, source, resume: null, held: null, overwrite, cancellationToken);
     }
 
     /// <summary>
     /// Continues the run in <paramref name="run"/> from its last checkpoint with the options in its config.json;
     /// the dataset is reloaded from the recorded spec unless <paramref name="dataset"/> is given. A run without a
     /// checkpoint starts over. A run with a joint objective reloads its source dataset likewise, unless
-    /// <paramref name="source"/> is given.
+    /// <paramref name="source"/> is given. The folder is locked for the whole run.
     /// </summary>
     public static FineTuneResult Resume(RunFolder run, IEnumerable<ICallback>? callbacks = null, ImageDataset? dataset = null,
         ImageDataset? source = null, Device? device = null, CancellationToken cancellationToken = default)
     {
+        RunConfig.Read(run);   // an InputException for a folder that is no classifier run, before it is locked
+        using var held = run.Lock();
         var config = RunConfig.Read(run);
         config = config with { Options = config.Options with { Device = device ?? CPU } };
         var checkpoint = Checkpoint.In(run);
@@ -87,16 +96,16 @@ public sealed class FineTuner(FineTuneOptions options)
         var tuner = new FineTuner(config.Options) { RunKind = config.Kind };
         if (callbacks is not null) tuner.Callbacks.AddRange(callbacks);
         config.Options.Validate();
-        return tuner.Execute(dataset, run, config.Dataset, config.DatasetStrict, sourceTask, checkpoint, cancellationToken);
+        return tuner.Execute(dataset, run, config.Dataset, config.DatasetStrict, sourceTask, checkpoint, held, overwrite: false, cancellationToken);
     }
 
+    // held: the run folder's lock when the caller took it (a resume); a new run takes it when it creates the folder.
     FineTuneResult Execute(ImageDataset dataset, RunFolder? run, string? datasetSpec, bool datasetStrict, SourceTask? source,
-        Checkpoint? resume, CancellationToken cancellationToken)
+        Checkpoint? resume, IO.FolderLock? held, bool overwrite, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         if (source is not null) JointObjective.Check(source);
-        if (run is not null && resume is null && RunBackbone.DependsOn(Options.Backbone, run.Path))
-            throw new InputException($"{run.Path}: the run would overwrite the run its backbone comes from; choose another run folder.");
+        if (resume is null) CheckNotItsOwnBackbone(run);
         var setup = Prepare(dataset);
         var (spec, device, train, validation, validationSource, weights, preprocessing, channels, model) = setup;
 
@@ -128,13 +137,8 @@ public sealed class FineTuner(FineTuneOptions options)
             Created = DateTime.UtcNow.ToString("O"),
         };
         if (run is not null && resume is not null) config = RunConfig.Read(run);
-        if (run is not null && resume is null)
-        {
-            run.Create();
-            RunFolder.WriteJson(run.ConfigPath, config);
-            foreach (var stale in new[] { "metrics.jsonl", "metrics.json", "checkpoint.json", Checkpoint.FileName, "model.pt" })
-                File.Delete(Path.Combine(run.Path, stale));
-        }
+        using var created = run is not null && held is null ? run.CreateNew(RunKind, overwrite) : null;
+        if (run is not null && resume is null) RunFolder.WriteJson(run.ConfigPath, config);
 
         // The source images are prepared like the target's, converted to the channels the backbone takes.
         var joint = source is null ? null : new JointObjective(source,
@@ -179,6 +183,13 @@ public sealed class FineTuner(FineTuneOptions options)
             Seconds = clock.Elapsed.TotalSeconds,
             TotalSeconds = context.Seconds,
         };
+    }
+
+    // A new run in the folder of the run its backbone comes from would destroy that backbone (with overwrite too).
+    void CheckNotItsOwnBackbone(RunFolder? run)
+    {
+        if (run is not null && RunBackbone.DependsOn(Options.Backbone, run.Path))
+            throw new InputException($"{run.Path}: the run would overwrite the run its backbone comes from; choose another run folder.");
     }
 
     /// <summary>What a fine-tune builds before it trains; the learning-rate finder builds the same.</summary>

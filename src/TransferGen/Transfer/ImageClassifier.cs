@@ -78,14 +78,16 @@ public sealed class ImageClassifier : IDisposable
     /// <param name="runFolder">A folder to write the run into (config, metrics, curves, checkpoints, model.pt), so it can be
     /// resumed and loaded later; null keeps everything in memory.</param>
     /// <param name="callbacks">More callbacks (progress display, ...).</param>
+    /// <param name="overwrite">Whether <paramref name="runFolder"/> may hold an earlier TransferGen run, whose files are then
+    /// removed first (only those, see <see cref="RunFolder.OwnFiles"/>); without it the folder must be new or empty.</param>
     /// <param name="cancellationToken">Stops after the current batch with a <see cref="TrainingCancelledException"/>
     /// (a run folder then holds a checkpoint <see cref="Resume"/> continues).</param>
     public static ImageClassifier FineTune(ImageDataset dataset, FineTuneOptions? options = null, string? runFolder = null,
-        IEnumerable<ICallback>? callbacks = null, CancellationToken cancellationToken = default)
+        IEnumerable<ICallback>? callbacks = null, bool overwrite = false, CancellationToken cancellationToken = default)
     {
         var tuner = new FineTuner(options ?? new FineTuneOptions());
         if (callbacks is not null) tuner.Callbacks.AddRange(callbacks);
-        return tuner.Run(dataset, runFolder is null ? null : new RunFolder(runFolder), cancellationToken: cancellationToken).Model;
+        return tuner.Run(dataset, runFolder is null ? null : new RunFolder(runFolder), overwrite: overwrite, cancellationToken: cancellationToken).Model;
     }
 
     /// <summary>Continues the classifier run in <paramref name="runFolder"/> from its checkpoint (see <see cref="FineTuner.Resume"/>).</summary>
@@ -124,18 +126,28 @@ public sealed class ImageClassifier : IDisposable
 
     /// <summary>
     /// Writes config.json and model.pt into <paramref name="folder"/>, so <see cref="Load"/> (and the command line's
-    /// evaluate, predict) can use it. The folder must be new or empty, or this classifier's own run folder.
+    /// evaluate, predict) can use it. The folder must be new or empty, or this classifier's own run folder; it is locked
+    /// while it is written.
     /// </summary>
     public void Save(string folder)
     {
         var run = new RunFolder(folder);
         var own = Folder is not null && string.Equals(run.Path, Path.GetFullPath(Folder), StringComparison.Ordinal);
-        if (!own && Directory.Exists(run.Path) && Directory.EnumerateFileSystemEntries(run.Path).Any())
-            throw new InputException($"{folder} is not empty; save the classifier into a new or empty folder.");
+        if (File.Exists(run.Path)) throw new InputException($"{folder} is a file; save the classifier into a new or empty folder.");
+        if (!own) RequireEmpty(run, folder);
         run.Create();
-        RunFolder.WriteJson(run.ConfigPath, Config);
-        RunFolder.SaveWeights(Network, run.ModelPath);
+        using (run.Lock())
+        {
+            if (!own) RequireEmpty(run, folder);   // again under the lock: another process may have written there since
+            RunFolder.WriteJson(run.ConfigPath, Config);
+            RunFolder.SaveWeights(Network, run.ModelPath);
+        }
         Folder ??= run.Path;
+    }
+
+    static void RequireEmpty(RunFolder run, string folder)
+    {
+        if (!RunFolder.IsEmpty(run.Path)) throw new InputException($"{folder} is not empty; save the classifier into a new or empty folder.");
     }
 
     /// <summary>
@@ -155,6 +167,7 @@ public sealed class ImageClassifier : IDisposable
     /// <summary>The report on <paramref name="split"/>, whose labels index <see cref="Classes"/>.</summary>
     public ClassificationReport Evaluate(ImageSplit split, int batchSize = 256)
     {
+        if (batchSize < 1) throw new InvalidOptionException($"{{0}} must be at least 1, got {batchSize}.", "BatchSize");
         using var result = Evaluator.Run(Network, split, Transform, batchSize, Device);
         return ClassificationReport.Compute(result.Logits, result.Labels, Classes);
     }

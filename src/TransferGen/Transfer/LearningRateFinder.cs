@@ -97,16 +97,15 @@ public sealed class LearningRateFinder(FineTuneOptions options, LrFindOptions ra
     /// <summary>
     /// Writes the range test as a run folder: config.json (kind "lr-find": the fine-tune options, the range, the
     /// dataset), lr-find.json (the result) and lr-find.png (smoothed and per-batch loss against the rate on a log axis,
-    /// the suggested rate marked), each atomically; returns the paths of the last two. A folder holding another kind of
-    /// run is refused.
+    /// the suggested rate marked), each atomically; returns the paths of the last two. The folder must be new or empty,
+    /// or with <paramref name="overwrite"/> a TransferGen run folder (see <see cref="RunFolder.CreateNew"/>); it is
+    /// locked while it is written.
     /// </summary>
-    public static (string Json, string Png) Save(LrFindResult result, string folder, string? datasetSpec = null)
+    public static (string Json, string Png) Save(LrFindResult result, string folder, string? datasetSpec = null, bool overwrite = false)
     {
         ArgumentNullException.ThrowIfNull(result);
         var run = new RunFolder(folder);
-        if (RunFolder.ReadKind(run.Path) is { } kind && kind != RunKind)
-            throw new InputException($"{folder} holds a '{kind}' run; write the range test into another folder.");
-        run.Create();
+        using var held = run.CreateNew(RunKind, overwrite);
         RunFolder.WriteJson(run.ConfigPath, new LrFindConfig
         {
             Options = result.Options,
@@ -115,8 +114,8 @@ public sealed class LearningRateFinder(FineTuneOptions options, LrFindOptions ra
             Versions = RunFolder.CurrentVersions(),
             Created = DateTime.UtcNow.ToString("O"),
         });
-        var json = Path.Combine(folder, "lr-find.json");
-        var png = Path.Combine(folder, "lr-find.png");
+        var json = Path.Combine(run.Path, "lr-find.json");
+        var png = Path.Combine(run.Path, "lr-find.png");
         RunFolder.WriteJson(json, result);
         LrFindPlot.SavePng(png, result.Lrs, result.Losses, result.Smoothed, result.SuggestedLr, result.MinLossLr,
             $"LR range test: {result.Options.Backbone}, phase {result.Phase}");

@@ -41,6 +41,20 @@ public static class CliRunner
     }
 
     /// <summary>
+    /// Starts the tool with <paramref name="args"/> and returns it running, its output drained and dropped; the caller
+    /// waits for it or kills it (and disposes it).
+    /// </summary>
+    public static Process Start(params string[] args)
+    {
+        var process = Process.Start(StartInfo(null, args))!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>
     /// Starts the tool with <paramref name="args"/>, sends it SIGINT (what Ctrl-C sends; or <paramref name="signal"/>) once
     /// <paramref name="when"/> holds, and waits for it to exit (at most two minutes in all). Null when the tool exited
     /// before the signal.

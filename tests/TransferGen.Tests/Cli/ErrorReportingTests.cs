@@ -48,6 +48,15 @@ public class ErrorReportingTests
     }
 
     [Fact]
+    public void A_refusal_of_the_environment_that_reached_the_top_is_exit_code_2_naming_the_target_not_the_temporary_file()
+    {
+        var full = new IOException($"No space left on device : '/runs/r/tensorboard/.events.out.tfevents.1.4242.{Guid.NewGuid():N}.tmp'", 28);
+        Assert.Equal(("/runs/r/tensorboard/events.out.tfevents.1 could not be written: no space left on the device.", CliApp.BadInput),
+            CliApp.Classify(new InvalidOperationException("wrapped", full)));
+        Assert.Equal(CliApp.BadInput, CliApp.Classify(new UnauthorizedAccessException("Access to the path '/runs/r/x.png' is denied.")).Code);
+    }
+
+    [Fact]
     public void Anything_else_is_an_internal_error_in_one_line()
     {
         var (message, code) = CliApp.Classify(new InvalidOperationException("boom"));

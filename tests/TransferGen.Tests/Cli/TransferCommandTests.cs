@@ -118,7 +118,7 @@ public class TransferCommandTests
         Assert.Equal(steps, root.GetProperty("losses").GetArrayLength());
         Assert.Equal("finetune", root.GetProperty("phase").GetString());
         Assert.Contains("lr-find step", result.StdErr);
-        Assert.Equal(["config.json", "lr-find.json", "lr-find.png"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName).Order());
+        Assert.Equal([".lock", "config.json", "lr-find.json", "lr-find.png"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName).Order());
         Assert.Equal(Path.Combine(output, "lr-find.png"), root.GetProperty("plot").GetString());
     }
 

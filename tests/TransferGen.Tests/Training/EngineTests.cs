@@ -262,4 +262,46 @@ public class EngineTests
         Assert.Contains("epoch ETA ", lines[0]);
         Assert.StartsWith("epoch 1/1 [all]  train_loss ", lines[^1]);
     }
+
+    [Fact]
+    public void A_failed_checkpoint_write_leaves_no_metrics_beyond_the_last_checkpoint_and_is_the_error_reported()
+    {
+        var (model, optimizer, context) = Setup();
+        using var _ = model;
+        using var temp = new TempFolder();
+        var run = temp.Folder("run");
+        var checkpoint = Path.Combine(run, Checkpoint.FileName);
+        var kept = temp["epoch-1.pt"];
+        // In the second epoch the checkpoint cannot be written (a folder stands in its place, as a full disk would refuse it).
+        var sabotage = new Sabotage(context => context.Epoch == 1, () =>
+        {
+            File.Move(checkpoint, kept);
+            Directory.CreateDirectory(checkpoint);
+        });
+        ICallback[] callbacks = [new MetricsLog(run), new TrainingCurvesCallback(run), new CheckpointWriter(run, "test"), sabotage, new FailingEnd()];
+
+        var error = Assert.Throws<InputException>(() => new TrainingLoop<Pairs>(new Regression(model, optimizer), callbacks).Fit(context));
+        Assert.Contains(checkpoint, error.Message);
+        Assert.Equal(1, Checkpoint.Open(kept)!.State.EpochsCompleted);
+        Assert.Single(File.ReadAllLines(Path.Combine(run, "metrics.jsonl")));
+        using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+        Assert.Equal(1, summary.RootElement.GetProperty("epochs_completed").GetInt32());
+    }
+
+    /// <summary>Runs <paramref name="act"/> at the epoch end <paramref name="when"/> picks, just before the checkpoint is written.</summary>
+    sealed class Sabotage(Func<TrainingContext, bool> when, Action act) : ICallback
+    {
+        public int Order => 80;
+
+        public void AfterEpoch(TrainingContext context)
+        {
+            if (when(context)) act();
+        }
+    }
+
+    /// <summary>A callback whose end fails too, as a second write to a full disk would.</summary>
+    sealed class FailingEnd : ICallback
+    {
+        public void AfterFit(TrainingContext context) => throw new IOException("No space left on device : '/elsewhere'", 28);
+    }
 }

@@ -124,6 +124,42 @@ public class FineTunerTests
         Assert.Equal(straight.TestAccuracy!.Value, resumed.TestAccuracy!.Value, 4);
     }
 
+    [Fact]
+    public void The_run_folder_is_locked_while_a_run_or_its_resume_trains_and_free_after()
+    {
+        using var folder = new TempFolder();
+        var run = new RunFolder(folder["run"]);
+        var dataset = StripeData.Dataset(withTest: false);
+        var probe = new LockProbe(run.Path);
+        new FineTuner(Tiny("none") with { Epochs = 2 }) { Callbacks = { probe, new StopAfterFirstEpoch() } }.Run(dataset, run).Model.Dispose();
+        FineTuner.Resume(run, [probe], dataset).Model.Dispose();
+
+        Assert.Equal(2, probe.Refusals.Count);
+        Assert.All(probe.Refusals, message => Assert.Contains($"PID {Environment.ProcessId}", message));
+        using (run.Lock()) { }
+        // The same folder again: a finished run is refused unless overwritten.
+        Assert.Throws<InvalidOptionException>(() => new FineTuner(Tiny("none")).Run(dataset, run));
+        new FineTuner(Tiny("none")).Run(dataset, run, overwrite: true).Model.Dispose();
+    }
+
+    /// <summary>Tries to lock the run folder at every epoch end and keeps the refusals.</summary>
+    sealed class LockProbe(string folder) : ICallback
+    {
+        public List<string> Refusals { get; } = [];
+
+        public void AfterEpoch(TrainingContext context)
+        {
+            try
+            {
+                global::TransferGen.IO.FolderLock.Acquire(folder).Dispose();
+            }
+            catch (InputException e)
+            {
+                Refusals.Add(e.Message);
+            }
+        }
+    }
+
     /// <summary>Copies every parameter before the first epoch and after each epoch.</summary>
     sealed class WeightSnapshots : ICallback
     {

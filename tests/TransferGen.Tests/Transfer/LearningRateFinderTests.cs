@@ -114,11 +114,18 @@ public class LearningRateFinderTests
         using var folder = new TempFolder();
         var result = new LearningRateFinder(Tiny("none"), new LrFindOptions { MinLr = 1e-4, MaxLr = 1, Steps = 8 }).Run(StripeData.Dataset());
         var (json, png) = LearningRateFinder.Save(result, folder["out"]);
-        Assert.Equal(["config.json", "lr-find.json", "lr-find.png"], Directory.GetFiles(folder["out"]).Select(Path.GetFileName).Order());
+        Assert.Equal([".lock", "config.json", "lr-find.json", "lr-find.png"], Directory.GetFiles(folder["out"]).Select(Path.GetFileName).Order());
         Assert.Equal("lr-find", RunFolder.ReadKind(folder["out"]));
         using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
         foreach (var key in new[] { "lrs", "losses", "smoothed", "suggested_lr", "min_loss_lr", "phase", "options", "range" })
             Assert.True(document.RootElement.TryGetProperty(key, out _), key);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png).Take(4));
+
+        // A second test into the same folder replaces the first only when asked to.
+        var before = File.ReadAllBytes(json);
+        Assert.Contains("Overwrite", Assert.Throws<InvalidOptionException>(() => LearningRateFinder.Save(result with { SuggestedLr = 1 }, folder["out"])).Properties);
+        Assert.Equal(before, File.ReadAllBytes(json));
+        LearningRateFinder.Save(result with { SuggestedLr = 1 }, folder["out"], overwrite: true);
+        Assert.NotEqual(before, File.ReadAllBytes(json));
     }
 }

@@ -142,6 +142,7 @@ public class RunBackboneTests
         // Writing the new run over its own backbone run would destroy it.
         var modelBefore = File.ReadAllBytes(Path.Combine(source, "model.pt"));
         Assert.Throws<InputException>(() => new FineTuner(Tiny with { Backbone = source }).Run(StripeData.Dataset(12, 4), new RunFolder(source)));
+        Assert.Throws<InputException>(() => new FineTuner(Tiny with { Backbone = source }).Run(StripeData.Dataset(12, 4), new RunFolder(source), overwrite: true));
         Assert.Equal(modelBefore, File.ReadAllBytes(Path.Combine(source, "model.pt")));
     }
 }

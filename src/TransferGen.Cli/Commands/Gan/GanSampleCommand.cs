@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using TransferGen.Generation;
+using TransferGen.IO;
 
 namespace TransferGen.Cli.Commands.Gan;
 
@@ -18,13 +19,13 @@ public sealed class GanSampleCommand : Command<GanSampleCommand.Settings>
 
         /// <summary>Count.</summary>
         [CommandOption("-n|--count <N>")]
-        [Description("Number of images (with --interpolate: images in the strip). Default 64.")]
+        [Description("Number of images (with --interpolate: images in the strip, at least 2). Default 64.")]
         [DefaultValue(64)]
         public int N { get; init; } = 64;
 
         /// <summary>Output.</summary>
         [CommandOption("--out <DIR|FILE.png>")]
-        [Description("A folder (written as an ImageFolder: one subfolder per class, or generated/) or a .png file (one grid).")]
+        [Description("A new or empty folder (written as an ImageFolder: one subfolder per class, or generated/) or a new .png file (one grid); nothing existing is replaced.")]
         public string Out { get; init; } = "";
 
         /// <summary>Class.</summary>
@@ -48,19 +49,23 @@ public sealed class GanSampleCommand : Command<GanSampleCommand.Settings>
             string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("Pass --model RUN (a `gan train` run folder).")
             : string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("Pass --out DIR or --out FILE.png.")
             : N is < 1 or > 100_000 ? ValidationResult.Error("-n must be between 1 and 100000.")
+            : Interpolate && N < 2 ? ValidationResult.Error("--interpolate needs -n of at least 2: the strip's two end points.")
             : base.Validate();
     }
 
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
-        using var generator = ImageGenerator.Load(s.Model);
         var png = s.Out.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
+        var path = !s.Interpolate || png ? s.Out : Path.Combine(s.Out, "interpolation.png");
+        // Nothing that exists is replaced: checked before the model loads.
+        if (png || s.Interpolate) OutputPaths.RequireNewFile(path);
+        else OutputPaths.RequireNewFolder(s.Out);
+        using var generator = ImageGenerator.Load(s.Model);
         if (s.Interpolate)
         {
-            var path = png ? s.Out : Path.Combine(s.Out, "interpolation.png");
             generator.SaveInterpolation(path, s.N, s.Class, s.Seed);
-            Console.WriteLine($"Wrote an interpolation strip of {Math.Max(2, s.N)} images to {path}.");
+            Console.WriteLine($"Wrote an interpolation strip of {s.N} images to {path}.");
         }
         else if (png)
         {

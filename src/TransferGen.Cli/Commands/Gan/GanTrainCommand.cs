@@ -28,8 +28,13 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
 
         /// <summary>Run folder.</summary>
         [CommandOption("--out <RUN>")]
-        [Description("Run folder to create: config.json, metrics.json(l), samples/, tensorboard/, checkpoint.pt, model.pt (the EMA generator), curves.png.")]
+        [Description("Run folder to create (new or empty, or an earlier run with --overwrite): config.json, metrics.json(l), samples/, tensorboard/, checkpoint.pt, model.pt (the EMA generator), curves.png.")]
         public string? Out { get; init; }
+
+        /// <summary>Replace the run in --out.</summary>
+        [CommandOption("--overwrite")]
+        [Description("Let --out be an earlier TransferGen run folder: the files TransferGen wrote there are removed first (nothing else is); without it --out must be new or empty.")]
+        public bool Overwrite { get; init; }
 
         /// <summary>Total epochs.</summary>
         [CommandOption("--epochs <E>")]
@@ -129,7 +134,11 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
             {
                 if (s.Out is not null && Path.GetFullPath(s.Out) != Path.GetFullPath(resume))
                     throw new InputException("--resume continues a run in its own folder; leave out --out or give the same folder.");
-                var saved = GanRunConfig.Read(RunFolder.Existing(resume));
+                if (s.Overwrite) throw new InputException("--overwrite starts a new run in --out; --resume continues one, so give only one of them.");
+                var folder = RunFolder.Existing(resume);
+                // What refuses the resume says so before anything is announced: no or a damaged checkpoint, a run in progress.
+                var (saved, _) = GanTrainer.CheckResume(folder, s.Epochs);
+                folder.Lock().Dispose();
                 run = resume;
                 Console.Error.WriteLine($"Resuming {run} ({saved.Options.Arch} on {saved.Options.Data}) up to epoch {s.Epochs ?? saved.Options.Epochs}.");
                 var dataset = string.IsNullOrWhiteSpace(saved.Options.Data) ? null : CliDatasets.Load(saved.Options.Data, saved.Options.ToDatasetOptions());
@@ -139,11 +148,13 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
             {
                 var config = ForNewRun(s);
                 run = s.Out!;
+                // Refusals first, so nothing announces a run that will not start.
+                config.Validate(requireData: true);
+                new RunFolder(run).CheckNew(GanRunConfig.RunKind, s.Overwrite);
                 Console.Error.WriteLine($"Training {config.Arch} on {config.Data} into {run} for {config.Epochs} epoch(s){(config.DryRun ? " (dry run)" : "")}.");
-                config.Validate();
                 var dataset = CliDatasets.Load(config.Data, config.ToDatasetOptions());
                 if (GanTrainingData.LabelsWarning(dataset, config) is { } warning) CliConsole.Warn(warning);
-                result = GanTrainer.Train(dataset, config, new RunFolder(run), callbacks, cancellationToken);
+                result = GanTrainer.Train(dataset, config, new RunFolder(run), callbacks, s.Overwrite, cancellationToken);
             }
         }
 
@@ -164,8 +175,6 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
     {
         if (s.Out is null) throw new InputException("No run folder given: pass --out RUN (or --resume RUN to continue one).");
         if (s.Data is null) throw new InputException("No training data given: pass --data (a builtin name or a dataset folder).");
-        if (File.Exists(new RunFolder(s.Out).CheckpointPath))
-            throw new InputException($"{s.Out} already holds a training run; continue it with --resume {s.Out} or choose another --out.");
         var defaults = new GanTrainingConfig();
         var steps = new GanStepOptions();
         var config = new GanTrainingConfig

@@ -7,11 +7,12 @@ namespace TransferGen.Training.Callbacks;
 /// Records every epoch's figures in a run folder: appends one JSON line per epoch to metrics.jsonl (readable while
 /// training runs) and rewrites metrics.json atomically with the whole history and the final state. When a fit begins,
 /// metrics.jsonl is rewritten from the context's history: empty for a new run, and for a resumed one exactly the
-/// epochs its checkpoint holds (a kill between this log and the checkpoint would otherwise repeat a line).
+/// epochs its checkpoint holds (a kill between the checkpoint and this log would otherwise repeat a line). It runs after
+/// the checkpoint writer, so a failed write never leaves a line for an epoch the checkpoint does not hold.
 /// </summary>
 public sealed class MetricsLog(string runFolder) : ICallback
 {
-    /// <summary>Runs after callbacks that add figures to the epoch (validation, FID).</summary>
+    /// <summary>Runs after callbacks that add figures to the epoch (validation, FID) and after the checkpoint writer (90).</summary>
     public int Order => 100;
 
     /// <summary>Path of the per-epoch JSON-lines file.</summary>
@@ -32,7 +33,14 @@ public sealed class MetricsLog(string runFolder) : ICallback
     public void AfterEpoch(TrainingContext context)
     {
         var line = new Dictionary<string, double>(context.EpochMetrics) { ["epoch"] = context.Epoch + 1, ["step"] = context.GlobalStep };
-        File.AppendAllText(LinesPath, JsonSerializer.Serialize(line, JsonDefaults.Compact) + "\n");
+        try
+        {
+            File.AppendAllText(LinesPath, JsonSerializer.Serialize(line, JsonDefaults.Compact) + "\n");
+        }
+        catch (Exception e) when (FileErrors.Writing(LinesPath, e) is { } refused)
+        {
+            throw refused;
+        }
         WriteSummary(context, context.History.Append(context.EpochMetrics));
     }
 
