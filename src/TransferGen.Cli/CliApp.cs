@@ -115,6 +115,13 @@ public static class CliApp
                 .WithDescription("RSS and live tensors over thousands of small fine-tune and GAN steps: memory must stay flat")
                 .WithExample("bench", "memory")
                 .WithExample("bench", "memory", "--steps", "5000", "--json");
+            bench.AddCommand<BenchFuzzCommand>("fuzz")
+                .WithDescription(CliHelpProvider.Describe(
+                    "Seeded mutation fuzzing of every file format TransferGen reads; every case must be read or refused with exit-2 sentence.",
+                    "Bit flips, truncations, length- and dimension-field damage and appended garbage to valid small IDX, CIFAR, PNG, JPEG, "
+                    + "BMP, WebP, ONNX, .pt, .safetensors files and run folders; a crash, hang or allocation beyond --memory-cap fails the case."))
+                .WithExample("bench", "fuzz", "--seconds", "60")
+                .WithExample("bench", "fuzz", "--seconds", "600", "--seed", "7", "--failures", "fuzz-failures");
             bench.AddCommand<BenchTransferCommand>("transfer")
                 .WithDescription(CliHelpProvider.Describe(
                     "Test accuracy and time of from-scratch vs linear probe vs fine-tune at several label budgets.",

@@ -58,6 +58,33 @@ public sealed record GanRunConfig
     public static GanRunConfig Read(RunFolder run)
     {
         RunFolder.OfKind(run.Path, "a GAN command", RunKind);
-        return RunFolder.ReadJson<GanRunConfig>(run.ConfigPath);
+        var config = RunFolder.ReadJson<GanRunConfig>(run.ConfigPath);
+        config.Validate(run.ConfigPath);
+        return config;
+    }
+
+    /// <summary>
+    /// Throws an <see cref="InputException"/> naming <paramref name="path"/> and the first field the networks cannot
+    /// be rebuilt from (a hand-edited or damaged config.json), before anything is built from it.
+    /// </summary>
+    public void Validate(string path)
+    {
+        void Require(bool ok, string problem)
+        {
+            if (!ok) throw new InputException($"{path} is damaged or was edited: {problem}.");
+        }
+        Require(Options is not null, "it has no Options");
+        Require(Classes is { Count: >= 1 and <= 100_000 } && Classes.All(c => c is not null), "Classes must name between 1 and 100000 classes");
+        Require(!Conditional || Classes.Count >= 2, "a conditional GAN needs at least 2 Classes");
+        Require(DataChannels is 1 or 3, $"DataChannels must be 1 or 3, not {DataChannels}");
+        Require(ImageSize is >= 4 and <= 512, $"ImageSize must be between 4 and 512, not {ImageSize}");
+        try
+        {
+            Options!.Validate(requireData: false);
+        }
+        catch (InvalidOptionException e)
+        {
+            throw new InputException($"{path} is damaged or was edited: {e.Message}", e);
+        }
     }
 }

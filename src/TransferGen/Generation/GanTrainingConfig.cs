@@ -81,7 +81,7 @@ public sealed record GanTrainingConfig
     {
         if (requireData && string.IsNullOrWhiteSpace(Data)) throw new InvalidOptionException("No dataset given: set {0}.", P(nameof(Data)));
         if (!GanFactory.Architectures.Contains(Arch)) throw new InvalidOptionException($"Unknown GAN architecture '{Arch}' in {{0}} (choose one of: {string.Join(", ", GanFactory.Architectures)}).", P(nameof(Arch)));
-        if (ImageSize is < 4) throw new InvalidOptionException($"{{0}} must be at least 4 (got {ImageSize}).", P(nameof(ImageSize)));
+        if (ImageSize is < 4 or > 512) throw new InvalidOptionException($"{{0}} must be between 4 and 512 (got {ImageSize}).", P(nameof(ImageSize)));
         if (Epochs < 1) throw new InvalidOptionException($"{{0}} must be at least 1 (got {Epochs}).", P(nameof(Epochs)));
         if (LabelsPerClass is < 1) throw new InvalidOptionException($"{{0}} must be at least 1 (got {LabelsPerClass}).", P(nameof(LabelsPerClass)));
         if (MaxImages is < 1) throw new InvalidOptionException($"{{0}} must be at least 1 (got {MaxImages}).", P(nameof(MaxImages)));

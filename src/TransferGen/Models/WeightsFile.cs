@@ -107,6 +107,10 @@ public static class WeightsFile
         return match.Success ? match.Groups[1].Value : null;
     }
 
+    /// <summary>One dimension of a safetensors shape: a whole number from 0 up.</summary>
+    static long Dimension(JsonElement d) =>
+        d.TryGetInt64(out var n) && n >= 0 ? n : throw new InvalidDataException($"the shape holds {d.GetRawText()}, not a dimension");
+
     /// <summary>Names and shapes from a safetensors header (8-byte little-endian length, then JSON), without the data.</summary>
     static Dictionary<string, long[]> SafetensorsShapes(string path)
     {
@@ -122,9 +126,10 @@ public static class WeightsFile
             using var json = JsonDocument.Parse(header);
             return json.RootElement.EnumerateObject()
                 .Where(p => p.Name != "__metadata__")
-                .ToDictionary(p => p.Name, p => p.Value.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray());
+                .ToDictionary(p => p.Name, p => p.Value.GetProperty("shape").EnumerateArray().Select(Dimension).ToArray());
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or JsonException or EndOfStreamException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or InvalidDataException or JsonException or EndOfStreamException or KeyNotFoundException or InvalidOperationException
+                                   or FormatException)
         {
             throw new InputException($"{path}: not a readable safetensors file ({e.Message}).", e);
         }

@@ -103,11 +103,13 @@ public sealed class Checkpoint
             var offset = reader.ReadInt64();
             var length = reader.ReadInt64();
             if (!reader.ReadBytes(TrailerMagic.Length).AsSpan().SequenceEqual(TrailerMagic) || offset < Magic.Length || length <= 0
-                || offset + length > stream.Length - TrailerLength)
+                || length > stream.Length - TrailerLength - offset)
                 throw new InputException($"{path} is truncated or damaged (its index is missing); start the run again (in this folder: with --overwrite).");
             stream.Seek(offset, SeekOrigin.Begin);
             var state = JsonSerializer.Deserialize<CheckpointState>(reader.ReadBytes((int)length), RunFolder.Json)
                         ?? throw new InputException($"{path} holds an empty checkpoint state.");
+            if (state.Sections.FirstOrDefault(s => s is null || s.Offset < Magic.Length || s.Length < 0 || s.Length > offset - s.Offset) is { } bad)
+                throw new InputException($"{path} is damaged: its index places the {bad?.Type ?? "section"} '{bad?.Name}' outside the file's data.");
             return new Checkpoint(path, state);
         }
         catch (Exception e) when (e is IOException or JsonException or EndOfStreamException)
@@ -131,7 +133,11 @@ public sealed class Checkpoint
         {
             var section = State.Sections.FirstOrDefault(s => s.Type == "module" && s.Name == name)
                           ?? throw new InputException($"{Path} holds no weights for '{name}'; it belongs to another kind of run.");
-            Read(section, reader => module.load(reader));
+            Read(section, reader =>
+            {
+                StateDictCheck.Check(reader.BaseStream, module, section.Offset + section.Length, $"{Path} (the weights of '{name}')");
+                module.load(reader);
+            });
         }
         context.Epoch = State.EpochsCompleted;
         context.FirstBatch = State.BatchesDone;
@@ -144,7 +150,7 @@ public sealed class Checkpoint
         context.PriorSeconds = State.Seconds;
         RestoreRng(State.Rng);
         foreach (var (name, generator) in context.Generators)
-            if (State.Generators.TryGetValue(name, out var saved)) Restore(generator, saved);
+            if (State.Generators.TryGetValue(name, out var saved)) Restore(generator, saved, $"random generator '{name}'");
         context.PendingCallbackStates = State.Callbacks;
         context.Resuming = this;
         foreach (var named in context.Optimizers) TryLoadOptimizer(named, context.Phase?.Name ?? State.Phase);
@@ -198,11 +204,12 @@ public sealed class Checkpoint
         return Convert.ToBase64String(state.bytes.ToArray());
     }
 
-    /// <summary>Restores a state captured by <see cref="CaptureRng"/> (nothing for an empty string).</summary>
-    public static void RestoreRng(string base64)
+    /// <summary>Restores LibTorch's default generator to the state this checkpoint captured (nothing when it has none).</summary>
+    void RestoreRng(string base64)
     {
         if (string.IsNullOrEmpty(base64)) return;
-        using var state = tensor(Convert.FromBase64String(base64), dtype: ScalarType.Byte);
+        using var current = random.get_rng_state();
+        using var state = tensor(StateBytes(base64, current.numel(), "LibTorch's random generator"), dtype: ScalarType.Byte);
         random.set_rng_state(state);
     }
 
@@ -212,9 +219,30 @@ public sealed class Checkpoint
         return Convert.ToBase64String(state.bytes.ToArray());
     }
 
-    static void Restore(Generator generator, string base64)
+    void Restore(Generator generator, string base64, string what)
     {
-        using var state = tensor(Convert.FromBase64String(base64), dtype: ScalarType.Byte);
+        using var current = generator.get_state();
+        using var state = tensor(StateBytes(base64, current.numel(), what), dtype: ScalarType.Byte);
         generator.set_state(state);
+    }
+
+    /// <summary>
+    /// The bytes of a saved generator state, checked first: LibTorch aborts the process (it does not throw) on a state
+    /// of the wrong size.
+    /// </summary>
+    byte[] StateBytes(string base64, long expectedLength, string what)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(base64);
+        }
+        catch (FormatException e)
+        {
+            throw new InputException($"{Path} is damaged: the state of {what} is not valid base64.", e);
+        }
+        if (bytes.Length != expectedLength)
+            throw new InputException($"{Path} is damaged: the state of {what} has {bytes.Length} bytes, not {expectedLength}.");
+        return bytes;
     }
 }

@@ -288,6 +288,7 @@ public sealed class RunFolder
         try
         {
             using var stream = File.OpenRead(path);
+            StateDictCheck.Check(stream, module, stream.Length, path);
             using var reader = new BinaryReader(stream);
             module.load(reader);
         }

@@ -43,7 +43,19 @@ public sealed class TrainingLoop<TBatch> where TBatch : IDisposable
         context.Begin(_callbacks, cancellationToken);
         foreach (var callback in _callbacks.OfType<ICheckpointedCallback>())
             if (context.PendingCallbackStates.TryGetValue(callback.StateKey, out var state))
-                callback.RestoreState(state);
+            {
+                try
+                {
+                    callback.RestoreState(state);
+                }
+                catch (Exception e) when (e is InvalidOperationException or FormatException or System.Text.Json.JsonException
+                                              or KeyNotFoundException or ArgumentException or NullReferenceException or OverflowException)
+                {
+                    // The state came from a file: a damaged one is the user's input, not a bug of the callback.
+                    var source = context.Resuming?.Path ?? "the checkpoint";
+                    throw new InputException($"{source} is damaged: the saved state of '{callback.StateKey}' cannot be restored ({e.Message}).", e);
+                }
+            }
         Each(c => c.BeforeFit(context));
         try
         {

@@ -156,6 +156,12 @@ public sealed record FineTuneOptions
         Require(BatchSize >= 1, $"{{0}} must be at least 1, got {BatchSize}.", P(nameof(BatchSize)));
         Require(LearningRate > 0 && double.IsFinite(LearningRate), $"{{0}} must be positive, got {LearningRate}.", P(nameof(LearningRate)));
         Require(BackboneLrFactor > 0 && double.IsFinite(BackboneLrFactor), $"{{0}} must be positive, got {BackboneLrFactor}.", P(nameof(BackboneLrFactor)));
+        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), $"{{0}} must be 0 or more, got {WeightDecay}.", P(nameof(WeightDecay)));
+        Require(Momentum is >= 0 and < 1, $"{{0}} must be in [0, 1), got {Momentum}.", P(nameof(Momentum)));
+        Require(Enum.IsDefined(Optimizer), $"{{0}} {(int)Optimizer} is not an optimizer.", P(nameof(Optimizer)));
+        Require(Enum.IsDefined(Schedule), $"{{0}} {(int)Schedule} is not a schedule.", P(nameof(Schedule)));
+        Require(Enum.IsDefined(Gray), $"{{0}} {(int)Gray} is not a grayscale mode.", P(nameof(Gray)));
+        Require(Workers is >= 1 and <= 256, $"{{0}} must be between 1 and 256, got {Workers}.", P(nameof(Workers)));
         Require(LabelSmoothing is >= 0 and < 1, $"{{0}} must be in [0, 1), got {LabelSmoothing}.", P(nameof(LabelSmoothing)));
         Require(Dropout is >= 0 and < 1, $"{{0}} must be in [0, 1), got {Dropout}.", P(nameof(Dropout)));
         Require(WarmupFraction is >= 0 and < 1, $"{{0}} must be in [0, 1), got {WarmupFraction}.", P(nameof(WarmupFraction)));

@@ -100,7 +100,43 @@ public sealed record RunConfig
     public static RunConfig Read(RunFolder run)
     {
         RunFolder.OfKind(run.Path, "a classifier", Kinds);
-        return RunFolder.ReadJson<RunConfig>(run.ConfigPath);
+        var config = RunFolder.ReadJson<RunConfig>(run.ConfigPath);
+        config.Validate(run.ConfigPath);
+        return config;
+    }
+
+    /// <summary>
+    /// Throws an <see cref="InputException"/> naming <paramref name="path"/> and the first field a model cannot be
+    /// rebuilt from (a hand-edited or damaged config.json), before anything is built from it.
+    /// </summary>
+    public void Validate(string path)
+    {
+        void Require(bool ok, string problem)
+        {
+            if (!ok) throw new InputException($"{path} is damaged or was edited: {problem}.");
+        }
+        Require(Options is not null, "it has no Options");
+        Require(Classes is { Count: >= 1 } && Classes.All(c => c is not null), "Classes must name at least one class");
+        Require(DataChannels is 1 or 3, $"DataChannels must be 1 or 3, not {DataChannels}");
+        Require(!string.IsNullOrWhiteSpace(Backbone), "Backbone is empty");
+        Require(FeatureDim >= 1, $"FeatureDim must be at least 1, not {FeatureDim}");
+        Require(Preprocessing is not null, "it has no Preprocessing");
+        var p = Preprocessing!;
+        Require(p.Mean is { Count: 1 or 3 } && p.Std is not null && p.Std.Count == p.Mean.Count,
+            "Preprocessing needs one Mean and one Std per channel (1 or 3)");
+        Require(p.Mean!.All(double.IsFinite) && p.Std!.All(v => double.IsFinite(v) && v > 0),
+            "Preprocessing's Mean must be finite and its Std finite and above 0");
+        Require(double.IsFinite(p.PixelScale) && p.PixelScale > 0, $"Preprocessing.PixelScale must be above 0, not {p.PixelScale}");
+        Require(p.NativeSize is >= 1 and <= 8192, $"Preprocessing.NativeSize must be between 1 and 8192, not {p.NativeSize}");
+        Require(Enum.IsDefined(p.Order), $"Preprocessing.Order {(int)p.Order} is not a channel order");
+        try
+        {
+            Options!.Validate();
+        }
+        catch (InvalidOptionException e)
+        {
+            throw new InputException($"{path} is damaged or was edited: {e.Message}", e);
+        }
     }
 
     /// <summary>The versions of this process.</summary>

@@ -20,9 +20,11 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
     readonly IReadOnlyList<OnnxStep> _steps;
     readonly Dictionary<string, int> _lastUse;
     readonly bool _flatten;
+    readonly string _source;
 
-    OnnxModule(OnnxProgram program, OnnxImportOptions options, string name) : base(name)
+    OnnxModule(OnnxProgram program, OnnxImportOptions options, string name, string source) : base(name)
     {
+        _source = source;
         _steps = program.Steps;
         _flatten = options.FlattenOutput;
         InputName = program.InputName;
@@ -55,7 +57,7 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
     static OnnxModule Create(OnnxModelProto model, string source, OnnxImportOptions? options)
     {
         var program = OnnxGraphBuilder.Build(model, source);
-        return new OnnxModule(program, options ?? new OnnxImportOptions(), Path.GetFileNameWithoutExtension(source));
+        return new OnnxModule(program, options ?? new OnnxImportOptions(), Path.GetFileNameWithoutExtension(source), source);
     }
 
     /// <summary>ONNX op types the importer supports.</summary>
@@ -122,7 +124,15 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
                     _ => null,
                 };
             }
-            var outputs = step.Op.Run(args, training);
+            Tensor[] outputs;
+            try
+            {
+                outputs = step.Op.Run(args, training);
+            }
+            catch (OnnxMissingInputException e)
+            {
+                throw new InputException($"{_source}: node {step.DisplayName} ({step.Node.OpType}) has no input {e.Index}, which its op needs; the file is damaged or malformed.", e);
+            }
             for (int o = 0; o < outputs.Length; o++)
             {
                 string name = o < step.Outputs.Count ? step.Outputs[o] : "";

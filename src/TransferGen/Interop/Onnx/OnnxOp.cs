@@ -27,7 +27,14 @@ internal abstract class OnnxOp
 
     /// <summary>The dynamic input at <paramref name="index"/>, which the graph must supply.</summary>
     internal static Tensor Input(IReadOnlyList<Tensor?> inputs, int index) =>
-        index < inputs.Count && inputs[index] is { } t ? t : throw new InvalidOperationException($"input {index} is missing at run time");
+        index < inputs.Count && inputs[index] is { } t ? t : throw new OnnxMissingInputException(index);
+}
+
+/// <summary>A node of the file's graph omits an input its op needs (the file is damaged or malformed).</summary>
+internal sealed class OnnxMissingInputException(int index) : InvalidOperationException($"input {index} is missing at run time")
+{
+    /// <summary>The missing input's position.</summary>
+    public int Index { get; } = index;
 }
 
 /// <summary>An op defined by a function of its inputs, for the many stateless ops.</summary>

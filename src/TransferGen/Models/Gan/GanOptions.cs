@@ -62,11 +62,13 @@ public sealed record GanOptions
     /// <summary>Throws <see cref="InputException"/> naming the first option out of range.</summary>
     public void Validate()
     {
-        if (Nz < 1) throw new InvalidOptionException($"{{0}} (the latent size nz) must be at least 1 (got {Nz}).", "GanOptions.Nz");
-        if (Ngf < 1) throw new InvalidOptionException($"{{0}} (the generator width) must be at least 1 (got {Ngf}).", "GanOptions.Ngf");
-        if (Ndf < 1) throw new InvalidOptionException($"{{0}} (the discriminator width) must be at least 1 (got {Ndf}).", "GanOptions.Ndf");
-        if (MlpHidden < 1) throw new InvalidOptionException($"{{0}} (the MLP hidden size) must be at least 1 (got {MlpHidden}).", "GanOptions.MlpHidden");
-        if (ClassEmbeddingDim < 1) throw new InvalidOptionException($"{{0}} (the class embedding size) must be at least 1 (got {ClassEmbeddingDim}).", "GanOptions.ClassEmbeddingDim");
-        if (SpectralNormIterations < 1) throw new InvalidOptionException($"{{0}} must be at least 1 power iteration (got {SpectralNormIterations}).", "GanOptions.SpectralNormIterations");
+        // The upper limits are far above any useful network and keep a damaged config.json from building a huge one.
+        if (Nz is < 1 or > 4096) throw new InvalidOptionException($"{{0}} (the latent size nz) must be between 1 and 4096 (got {Nz}).", "GanOptions.Nz");
+        if (Ngf is < 1 or > 1024) throw new InvalidOptionException($"{{0}} (the generator width) must be between 1 and 1024 (got {Ngf}).", "GanOptions.Ngf");
+        if (Ndf is < 1 or > 1024) throw new InvalidOptionException($"{{0}} (the discriminator width) must be between 1 and 1024 (got {Ndf}).", "GanOptions.Ndf");
+        if (MlpHidden is < 1 or > 8192) throw new InvalidOptionException($"{{0}} (the MLP hidden size) must be between 1 and 8192 (got {MlpHidden}).", "GanOptions.MlpHidden");
+        if (ClassEmbeddingDim is < 1 or > 4096) throw new InvalidOptionException($"{{0}} (the class embedding size) must be between 1 and 4096 (got {ClassEmbeddingDim}).", "GanOptions.ClassEmbeddingDim");
+        if (SpectralNormIterations is < 1 or > 100) throw new InvalidOptionException($"{{0}} must be between 1 and 100 power iterations (got {SpectralNormIterations}).", "GanOptions.SpectralNormIterations");
+        if (!Enum.IsDefined(Conditioning)) throw new InvalidOptionException($"{{0}} {(int)Conditioning} is not a conditioning kind.", "GanOptions.Conditioning");
     }
 }

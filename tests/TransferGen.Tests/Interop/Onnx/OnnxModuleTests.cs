@@ -1,7 +1,8 @@
 using TorchSharp;
 using TransferGen.Interop.Onnx;
 using static TorchSharp.torch;
-using static TransferGen.Tests.Interop.Onnx.OnnxModelWriter;
+using static TransferGen.Benchmarks.Fuzzing.OnnxModelWriter;
+using TransferGen.Benchmarks.Fuzzing;
 
 namespace TransferGen.Tests.Interop.Onnx;
 

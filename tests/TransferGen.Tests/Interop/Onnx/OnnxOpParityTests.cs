@@ -1,5 +1,6 @@
 using TransferGen.Interop.Onnx;
-using static TransferGen.Tests.Interop.Onnx.OnnxModelWriter;
+using static TransferGen.Benchmarks.Fuzzing.OnnxModelWriter;
+using TransferGen.Benchmarks.Fuzzing;
 
 namespace TransferGen.Tests.Interop.Onnx;
 

@@ -2,10 +2,10 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Google.Protobuf;
 
-namespace TransferGen.Tests.Interop.Onnx;
+namespace TransferGen.Benchmarks.Fuzzing;
 
 /// <summary>
-/// Writes small ONNX ModelProto files for tests, field by field with CodedOutputStream (numbers from onnx.proto).
+/// Writes small ONNX ModelProto files (fuzzing seeds, tests), field by field with CodedOutputStream (numbers from onnx.proto).
 /// Weights go either into float_data or raw_data, so both of the importer's read paths get exercised.
 /// </summary>
 internal sealed class OnnxModelWriter(long opset = 13, long irVersion = 8)
