@@ -20,6 +20,7 @@ public static class OptionFlags
         ["GeneratorLearningRate"] = "--g-lr",
         ["DiscriminatorLearningRate"] = "--d-lr",
         ["SpectralNorm"] = "--spectral-norm",
+        ["InitFrom"] = "--init",
     };
 
     static readonly Lazy<Dictionary<string, string>> Flags = new(Collect);

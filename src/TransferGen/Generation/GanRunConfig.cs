@@ -48,6 +48,9 @@ public sealed record GanRunConfig
     /// <summary>TransferGen, TorchSharp and .NET versions.</summary>
     public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The source run a transferred run started from (<see cref="GanTrainingConfig.InitFrom"/>); null for one from random weights.</summary>
+    public GanInitSource? InitializedFrom { get; init; }
+
     /// <summary>When the run started (UTC, ISO 8601).</summary>
     public string Created { get; init; } = "";
 

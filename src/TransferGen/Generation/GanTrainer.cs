@@ -130,6 +130,11 @@ public static class GanTrainer
                 "GanOptions.SpectralNorm", "GanStepOptions.Loss");
         var device = config.Device;
         var conditional = GanFactory.IsConditional(config.Arch);
+        if (resume is null && config.InitFrom is { } source)
+        {
+            GanTransfer.CheckSource(source, config, data.Shape);   // before the folder is made
+            config = config with { InitFrom = Path.GetFullPath(source) };
+        }
         using var created = run is not null && held is null ? run.CreateNew(GanRunConfig.RunKind, overwrite) : null;
 
         manual_seed(config.Seed);
@@ -139,6 +144,10 @@ public static class GanTrainer
         var keepEma = false;
         try
         {
+            GanInitSource? initSource = null;
+            if (resume is null && config.InitFrom is { } from)
+                initSource = GanTransfer.Initialize(from, config, data.Shape, data.Classes.Count, g, d, emaG);
+            GanTransfer.Freeze(d, config.FreezeD);
             g.to(device);
             d.to(device);
             emaG.to(device);
@@ -165,7 +174,7 @@ public static class GanTrainer
                 resume.Restore(context);
                 resumedFrom = resume.State.EpochsCompleted;
             }
-            if (run is not null) WriteConfig(run, config, data, info);
+            if (run is not null) WriteConfig(run, config, data, info, initSource);
 
             var callbacks = new List<ICallback> { new NonFiniteLossStop(), new EpochTimer() };
             // WGAN-GP's critic loss is unbounded and often near 0 in healthy runs, so "D won" cannot be read from it.
@@ -201,6 +210,7 @@ public static class GanTrainer
                 });
             g.train();
             d.train();
+            GanTransfer.EvalFrozen(d, config.FreezeD);
             new TrainingLoop<Batch>(task, callbacks).Fit(context, cancellationToken);
             emaG.eval();
             keepEma = true;
@@ -214,7 +224,7 @@ public static class GanTrainer
         }
     }
 
-    static void WriteConfig(RunFolder run, GanTrainingConfig config, GanTrainingData data, GanModelInfo info)
+    static void WriteConfig(RunFolder run, GanTrainingConfig config, GanTrainingData data, GanModelInfo info, GanInitSource? initSource)
     {
         var previous = File.Exists(run.ConfigPath) && RunFolder.ReadKind(run.Path) == GanRunConfig.RunKind
             ? RunFolder.ReadJson<GanRunConfig>(run.ConfigPath)
@@ -233,6 +243,7 @@ public static class GanTrainer
             Device = Devices.Name(config.Device),
             Versions = previous?.Versions ?? RunFolder.CurrentVersions(),
             Created = previous?.Created ?? DateTime.UtcNow.ToString("O"),
+            InitializedFrom = initSource ?? previous?.InitializedFrom,
         });
     }
 

@@ -66,6 +66,15 @@ public sealed record GanTrainingConfig
     /// <summary>Discriminator loss under which D is taken to have won outright.</summary>
     public double CollapseThreshold { get; init; } = 1e-3;
 
+    /// <summary>
+    /// A finished GAN run to start G, D and the EMA generator from (GAN transfer, see <see cref="GanTransfer"/>), with fresh
+    /// optimisers; its architecture, image size, channels and network options must match. Null starts from random weights.
+    /// </summary>
+    public string? InitFrom { get; init; }
+
+    /// <summary>The discriminator's first feature blocks to freeze (FreezeD): no gradient, BatchNorm in eval mode. 0 freezes none.</summary>
+    public int FreezeD { get; init; }
+
     /// <summary>Architecture options (nz, ngf, ndf, spectral norm, ...).</summary>
     public GanOptions Model { get; init; } = new();
 
@@ -87,6 +96,9 @@ public sealed record GanTrainingConfig
         if (MaxImages is < 1) throw new InvalidOptionException($"{{0}} must be at least 1 (got {MaxImages}).", P(nameof(MaxImages)));
         if (BatchSize < 2) throw new InvalidOptionException($"{{0}} must be at least 2 (BatchNorm needs two images), got {BatchSize}.", P(nameof(BatchSize)));
         if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new InvalidOptionException($"{{0}} must be in [0, 1) (got {EmaDecay}).", P(nameof(EmaDecay)));
+        if (FreezeD is < 0 or > 64) throw new InvalidOptionException($"{{0}} must be between 0 and the discriminator's block count (got {FreezeD}).", P(nameof(FreezeD)));
+        if (FreezeD > 0 && InitFrom is null) throw new InvalidOptionException("{0} freezes discriminator blocks a source run trained: give {1} too.", P(nameof(FreezeD)), P(nameof(InitFrom)));
+        if (InitFrom is not null && string.IsNullOrWhiteSpace(InitFrom)) throw new InvalidOptionException("{0} is empty: name a GAN run folder.", P(nameof(InitFrom)));
         if (CollapseSteps < 1) throw new InvalidOptionException($"{{0}} must be at least 1 step (got {CollapseSteps}).", P(nameof(CollapseSteps)));
         Model.Validate();
         Step.Validate();

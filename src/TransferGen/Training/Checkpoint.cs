@@ -129,16 +129,7 @@ public sealed class Checkpoint
     /// </summary>
     public void Restore(TrainingContext context)
     {
-        foreach (var (name, module) in context.Modules)
-        {
-            var section = State.Sections.FirstOrDefault(s => s.Type == "module" && s.Name == name)
-                          ?? throw new InputException($"{Path} holds no weights for '{name}'; it belongs to another kind of run.");
-            Read(section, reader =>
-            {
-                StateDictCheck.Check(reader.BaseStream, module, section.Offset + section.Length, $"{Path} (the weights of '{name}')");
-                module.load(reader);
-            });
-        }
+        foreach (var (name, module) in context.Modules) LoadModule(name, module);
         context.Epoch = State.EpochsCompleted;
         context.FirstBatch = State.BatchesDone;
         context.BatchIndex = State.BatchesDone;
@@ -154,6 +145,22 @@ public sealed class Checkpoint
         context.PendingCallbackStates = State.Callbacks;
         context.Resuming = this;
         foreach (var named in context.Optimizers) TryLoadOptimizer(named, context.Phase?.Name ?? State.Phase);
+    }
+
+    /// <summary>
+    /// Loads the weights saved under <paramref name="name"/> into <paramref name="module"/>, which must have the saved
+    /// module's architecture; an <see cref="InputException"/> naming the file when the file has no such module or its
+    /// weights do not fit.
+    /// </summary>
+    public void LoadModule(string name, nn.Module module)
+    {
+        var section = State.Sections.FirstOrDefault(s => s.Type == "module" && s.Name == name)
+                      ?? throw new InputException($"{Path} holds no weights for '{name}'; it belongs to another kind of run.");
+        Read(section, reader =>
+        {
+            StateDictCheck.Check(reader.BaseStream, module, section.Offset + section.Length, $"{Path} (the weights of '{name}')");
+            module.load(reader);
+        });
     }
 
     /// <summary>Loads the optimiser state saved under <paramref name="named"/>'s name in <paramref name="phase"/>, if there is one; true when loaded.</summary>

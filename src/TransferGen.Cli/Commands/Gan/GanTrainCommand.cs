@@ -106,6 +106,16 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
         [Description("Decay of the generator's weight average used for samples and the saved model. Default 0.999.")]
         public double? EmaDecay { get; init; }
 
+        /// <summary>Source run of a GAN transfer.</summary>
+        [CommandOption("--init <RUN>")]
+        [Description("Start G, D and the EMA generator from the finished GAN run RUN (GAN transfer), with fresh optimizers. Its --arch, image size, channels and network options must match; with another class count the class embeddings and projection start fresh.")]
+        public string? Init { get; init; }
+
+        /// <summary>FreezeD.</summary>
+        [CommandOption("--freeze-d <N>")]
+        [Description("With --init: freeze the discriminator's first N feature blocks (no gradient, BatchNorm in eval), as FreezeD. Default 0.")]
+        public int? FreezeD { get; init; }
+
         /// <summary>Run to resume.</summary>
         [CommandOption("--resume <RUN>")]
         [Description("Continue RUN from its checkpoint; options other than --epochs and --device come from its config.")]
@@ -150,6 +160,7 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
                 run = s.Out!;
                 // Refusals first, so nothing announces a run that will not start.
                 config.Validate(requireData: true);
+                if (config.InitFrom is { } source) GanTransfer.CheckSource(source, config, shape: null);
                 new RunFolder(run).CheckNew(GanRunConfig.RunKind, s.Overwrite);
                 Console.Error.WriteLine($"Training {config.Arch} on {config.Data} into {run} for {config.Epochs} epoch(s){(config.DryRun ? " (dry run)" : "")}.");
                 var dataset = CliDatasets.Load(config.Data, config.ToDatasetOptions());
@@ -192,6 +203,8 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
             EmaDecay = s.EmaDecay ?? defaults.EmaDecay,
             Device = Devices.Parse(s.Device ?? "cpu"),
             DryRun = s.DryRun,
+            InitFrom = s.Init,
+            FreezeD = s.FreezeD ?? 0,
             Model = new GanOptions { SpectralNorm = s.SpectralNorm, Conditioning = ParseConditioning(s.Conditioning, s.Arch) },
             Step = steps with
             {

@@ -29,6 +29,7 @@ public sealed class DcganDiscriminator : GanDiscriminator
     readonly Module<Tensor, Tensor> @out;
     readonly Embedding? embed;                  // projection: [K, F·base·base]
     readonly Module<Tensor, Tensor>? classifier;  // AC-GAN: F → K
+    readonly List<IReadOnlyList<nn.Module>> _blocks = [];   // not registered: views of main's layers
 
     /// <summary>Builds the discriminator for <paramref name="shape"/> (28, 32 or 64 px; 1 or 3 channels).</summary>
     /// <param name="shape">Image shape to judge.</param>
@@ -49,12 +50,14 @@ public sealed class DcganDiscriminator : GanDiscriminator
         // input: [B, C, S, S]
         layers.Add(Conv(shape.Channels, channels, 4, 2, 1, bias: true));
         layers.Add(LeakyReLU(0.2));
+        _blocks.Add([.. layers]);
         // state: [B, ndf, S/2, S/2]
         for (var i = 1; i < layout.Upsamplings; i++)
         {
             layers.Add(Conv(channels, channels * 2, 4, 2, 1, bias: !batchNorm));   // BatchNorm's β replaces the bias
             if (batchNorm) layers.Add(BatchNorm2d(channels * 2));
             layers.Add(LeakyReLU(0.2));
+            _blocks.Add([.. layers.Skip(_blocks.Sum(b => b.Count))]);
             channels *= 2;
             // state: channels double and the map halves, ending at φ(x): [B, ndf·2^(n−1), base, base]
         }
@@ -79,6 +82,9 @@ public sealed class DcganDiscriminator : GanDiscriminator
             weight.normal_(0.0, 0.02);
         }
     }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<IReadOnlyList<nn.Module>> FeatureBlocks => _blocks;
 
     /// <inheritdoc />
     public override (Tensor Logit, Tensor? ClassLogits) forward(Tensor x, Tensor? labels)

@@ -53,6 +53,13 @@ public abstract class GanDiscriminator : nn.Module<Tensor, Tensor?, (Tensor Logi
     /// <inheritdoc />
     public (Tensor Logit, Tensor? ClassLogits) Forward(Tensor x, Tensor? labels = null) => call(x, labels);
 
+    /// <summary>
+    /// The feature blocks from the input up (each a convolution or dense layer with its normalisation and activation),
+    /// which FreezeD (Mo et al. 2020) may freeze from the first; the output and class heads are not among them. Empty
+    /// for a discriminator whose lower layers cannot be frozen this way.
+    /// </summary>
+    public virtual IReadOnlyList<IReadOnlyList<nn.Module>> FeatureBlocks => [];
+
     /// <summary>Throws a clear <see cref="ArgumentException"/> when the images or labels do not fit.</summary>
     protected void CheckInputs(Tensor x, Tensor? labels)
     {

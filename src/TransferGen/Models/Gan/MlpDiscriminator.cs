@@ -13,6 +13,7 @@ namespace TransferGen.Models.Gan;
 public sealed class MlpDiscriminator : GanDiscriminator
 {
     readonly Sequential main;
+    readonly IReadOnlyList<IReadOnlyList<nn.Module>> _blocks;   // not registered: views of main's layers
 
     /// <summary>Builds the discriminator for images of <paramref name="shape"/>.</summary>
     public MlpDiscriminator(ImageShape shape, GanOptions options) : base(nameof(MlpDiscriminator), shape, null, needsLabels: false)
@@ -20,13 +21,19 @@ public sealed class MlpDiscriminator : GanDiscriminator
         options.Validate();
         Module<Tensor, Tensor> Dense(long cin, long cout) =>
             options.SpectralNorm ? new SpectralNorm(Linear(cin, cout), options.SpectralNormIterations) : Linear(cin, cout);
+        var hidden = Dense(shape.Size, options.MlpHidden);
+        var activation = LeakyReLU(0.2);
         main = Sequential(
             Flatten(),                                   // [B, C·H·W]
-            Dense(shape.Size, options.MlpHidden),        // [B, hidden]
-            LeakyReLU(0.2),
+            hidden,                                      // [B, hidden]
+            activation,
             Dense(options.MlpHidden, 1));                // [B, 1]
+        _blocks = [[hidden, activation]];
         RegisterComponents();
     }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<IReadOnlyList<nn.Module>> FeatureBlocks => _blocks;
 
     /// <inheritdoc />
     public override (Tensor Logit, Tensor? ClassLogits) forward(Tensor x, Tensor? labels)
