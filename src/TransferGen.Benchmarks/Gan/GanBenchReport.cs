@@ -6,6 +6,9 @@ public sealed record GanBenchOptions
     /// <summary>Dataset spec.</summary>
     public string Data { get; init; } = "fashion-mnist";
 
+    /// <summary>Only these classes (indices or names, see ClassSelection), for training and scoring; all when null.</summary>
+    public IReadOnlyList<string>? Classes { get; init; }
+
     /// <summary>Architectures to train, in order.</summary>
     public IReadOnlyList<string> Archs { get; init; } = ["dcgan", "cdcgan"];
 

@@ -38,7 +38,7 @@ public static class GanBenchmark
         GanBenchFiles.Check(outDir, overwrite);   // again under the lock: another benchmark may have started here since
         var network = FeatureExtractors.Resolve(options.Features);
         using var extractor = network.Create();
-        var dataset = DatasetResolver.Load(options.Data, new DatasetOptions { Seed = options.Seed });
+        var dataset = DatasetResolver.Load(options.Data, new DatasetOptions { Seed = options.Seed, Classes = options.Classes });
         var test = ImageSetScoring.Limit(dataset["test"], options.FidCount, options.Seed);
         var n = Math.Min(test.Count, dataset["train"].Count);
         test = ImageSetScoring.Limit(test, n, options.Seed);
@@ -67,7 +67,7 @@ public static class GanBenchmark
             var folder = Path.Combine(outDir, "runs", arch);
             var config = new GanTrainingConfig
             {
-                Data = options.Data, Arch = arch, MaxImages = options.MaxImages, BatchSize = options.BatchSize, Seed = options.Seed,
+                Data = options.Data, Classes = options.Classes, Arch = arch, MaxImages = options.MaxImages, BatchSize = options.BatchSize, Seed = options.Seed,
             };
             var run = new GanBenchRun(arch, [], folder, null);
             report.Runs.Add(run);

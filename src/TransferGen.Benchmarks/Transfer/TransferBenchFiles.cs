@@ -58,7 +58,8 @@ public static class TransferBenchFiles
             if (earlier.Runs.Count == 0) return fresh;
             throw new InputException($"{path} already holds {earlier.Runs.Count} finished runs; add --resume to keep them and run only the missing ones, or choose another --out.");
         }
-        if (!fresh.Options.SameBudget(earlier.Options) || earlier.DatasetName != fresh.DatasetName)
+        if (!fresh.Options.SameBudget(earlier.Options) || earlier.DatasetName != fresh.DatasetName
+            || !(earlier.DatasetClasses ?? []).SequenceEqual(fresh.DatasetClasses ?? []))
             throw new InputException($"{path} was made with other settings ({earlier.DatasetName}, {earlier.Backbone}, {earlier.Options.Epochs} epochs, "
                                      + $"image size {earlier.Options.ImageSize}, seed {earlier.Options.Seed}); resume with the same ones or choose another --out.");
         return fresh with { Date = earlier.Date, Runs = earlier.Runs };

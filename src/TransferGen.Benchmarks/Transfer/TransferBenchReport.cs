@@ -83,6 +83,9 @@ public sealed record TransferBenchReport
     /// <summary>What was actually loaded (e.g. "fashion-mnist" or "fashion-mnist (embedded sample)").</summary>
     public required string DatasetName { get; init; }
 
+    /// <summary>The classes kept (<c>--classes</c>), by name; null for all.</summary>
+    public IReadOnlyList<string>? DatasetClasses { get; init; }
+
     /// <summary>Images in the test split; every one is evaluated.</summary>
     public required int TestCount { get; init; }
 

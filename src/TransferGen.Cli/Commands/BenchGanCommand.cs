@@ -25,6 +25,11 @@ public sealed class BenchGanCommand : Command<BenchGanCommand.Settings>
         [Description("Comma-separated architectures: mlp, dcgan, cdcgan.")]
         public string Archs { get; init; } = "dcgan,cdcgan";
 
+        /// <summary>Classes to keep.</summary>
+        [CommandOption("--classes <LIST>")]
+        [Description("Train and score on these classes only: a comma list of indices or names (5,6,7 or Sandal,Shirt).")]
+        public string? Classes { get; init; }
+
         /// <summary>Training images.</summary>
         [CommandOption("--max-images <N>")]
         [Description("Training images, a seeded subset of the train split (default 6000).")]
@@ -79,6 +84,7 @@ public sealed class BenchGanCommand : Command<BenchGanCommand.Settings>
             return new GanBenchOptions
             {
                 Data = Data,
+                Classes = DataSettings.ClassList(Classes, "GanBenchOptions.Classes"),
                 Archs = Archs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 MaxImages = MaxImages ?? (Quick ? 64 : defaults.MaxImages),
                 Epochs = Epochs ?? (Quick ? 1 : defaults.Epochs),

@@ -121,6 +121,7 @@ public sealed class BenchTransferCommand : Command<BenchTransferCommand.Settings
             Date = environment.Date.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             Dataset = settings.Data,
             DatasetName = dataset.Format,
+            DatasetClasses = ClassSelection.Recorded(dataset),
             TestCount = dataset["test"].Count,
             Backbone = options.Backbone,
             Options = options,
@@ -150,7 +151,7 @@ public sealed class BenchTransferCommand : Command<BenchTransferCommand.Settings
     /// <summary>--quick swaps the builtin Fashion-MNIST for its embedded sample, so the smoke run is fast everywhere.</summary>
     static ImageDataset LoadDataset(Settings settings) =>
         settings.Quick && string.Equals(settings.Data, FashionMnist.Name, StringComparison.OrdinalIgnoreCase)
-            ? FashionMnist.LoadEmbeddedSample()
+            ? ClassSelection.Apply(FashionMnist.LoadEmbeddedSample(), settings.ToOptions().Classes)
             : CliDatasets.Load(settings.Data, settings.ToOptions());
 
     static string Quote(string arg) =>

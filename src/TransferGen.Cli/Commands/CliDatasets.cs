@@ -13,6 +13,12 @@ public static class CliDatasets
         return dataset;
     }
 
+    /// <summary>True when two dataset specs name the same dataset: the same builtin name, or paths to the same folder.</summary>
+    public static bool SameSpec(string? a, string? b) =>
+        a is not null && b is not null
+        && (string.Equals(a, b, StringComparison.OrdinalIgnoreCase) && DatasetResolver.BuiltinNames.Contains(a, StringComparer.OrdinalIgnoreCase)
+            || Path.GetFullPath(a).TrimEnd('/') == Path.GetFullPath(b).TrimEnd('/'));
+
     /// <summary>Prints each of <paramref name="dataset"/>'s warnings.</summary>
     public static void Warn(ImageDataset dataset)
     {

@@ -25,6 +25,16 @@ public class DataSettings : CommonSettings
     [DefaultValue(0)]
     public int Seed { get; init; }
 
+    /// <summary>Classes to keep.</summary>
+    [CommandOption("--classes <LIST>")]
+    [Description("Keep only these classes of the dataset: a comma list of indices or names (5,6,7 or Sandal,Shirt), relabelled 0..k-1 in that order under their names.")]
+    public string? Classes { get; init; }
+
     /// <summary>The options the dataset readers take.</summary>
-    public DatasetOptions ToOptions() => new() { Strict = Strict, Seed = Seed, MaxImagePixels = MaxImagePixels };
+    public DatasetOptions ToOptions() =>
+        new() { Strict = Strict, Seed = Seed, MaxImagePixels = MaxImagePixels, Classes = ClassList(Classes) };
+
+    /// <summary>The entries of a --classes list; null when none was given.</summary>
+    internal static IReadOnlyList<string>? ClassList(string? classes, string option = "DatasetOptions.Classes") =>
+        classes is null ? null : ClassSelection.Parse(classes, option);
 }

@@ -63,7 +63,14 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         // The heatmap replaces nothing of the user's; the default one goes into the run folder, which is locked meanwhile.
         if (settings.Heatmap is not null) OutputPaths.RequireNewFile(settings.Heatmap);
         using var held = settings.Heatmap is null ? new RunFolder(settings.Model).Lock() : null;
-        var dataset = CliDatasets.Load(settings.Data, settings.ToOptions());
+        var options = settings.ToOptions();
+        // A model trained on some classes is evaluated on those classes of its own dataset unless --classes says otherwise.
+        if (options.Classes is null && model.Config.DatasetClasses is { } classes && CliDatasets.SameSpec(model.Config.Dataset, settings.Data))
+        {
+            options = options with { Classes = classes };
+            CliConsole.Status($"Evaluating on the run's classes: {string.Join(", ", classes)} (--classes chooses others).", settings.Json);
+        }
+        var dataset = CliDatasets.Load(settings.Data, options);
         var report = model.Evaluate(dataset, settings.Split, settings.BatchSize);
         var split = dataset[settings.Split];
         var heatmap = settings.Heatmap ?? Path.Combine(settings.Model, $"confusion-{split.Name}.png");

@@ -29,6 +29,11 @@ public sealed class FidCommand : Command<FidCommand.Settings>
         [Description("Use at most N images from each set (a seeded random subset). Default: all.")]
         public int? N { get; init; }
 
+        /// <summary>Classes of B to keep.</summary>
+        [CommandOption("--classes-b <LIST>")]
+        [Description("Keep only these classes of B (--classes selects those of A).")]
+        public string? ClassesB { get; init; }
+
         /// <inheritdoc />
         public override ValidationResult Validate() =>
             N is < 2 ? ValidationResult.Error("-n must be at least 2.")
@@ -39,9 +44,12 @@ public sealed class FidCommand : Command<FidCommand.Settings>
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
         var network = FeatureExtractors.Resolve(s.Features);
-        var (splitA, datasetA) = ImageSetScoring.Load(s.A, s.N, s.Seed, maxImagePixels: s.MaxImagePixels);
+        const string OptionB = nameof(Settings) + "." + nameof(Settings.ClassesB);
+        var classesA = DataSettings.ClassList(s.Classes);
+        var classesB = DataSettings.ClassList(s.ClassesB, OptionB);
+        var (splitA, datasetA) = ImageSetScoring.Load(s.A, s.N, s.Seed, maxImagePixels: s.MaxImagePixels, classes: classesA);
         CliDatasets.Warn(datasetA);
-        var (splitB, datasetB) = ImageSetScoring.Load(s.B, s.N, s.Seed, maxImagePixels: s.MaxImagePixels);
+        var (splitB, datasetB) = ImageSetScoring.Load(s.B, s.N, s.Seed, maxImagePixels: s.MaxImagePixels, classes: classesB, classesOption: OptionB);
         CliDatasets.Warn(datasetB);
         var progress = ActivityProgress.ForStderr(s.Json);
         using var extractor = network.Create();

@@ -95,5 +95,5 @@ public sealed class FineTuneCommand : TrainCommand<FineTuneCommand.Settings>
 
     /// <inheritdoc />
     protected override SourceTask? LoadSource(Settings settings) =>
-        settings.Source is { } source ? new SourceTask(CliDatasets.Load(source, settings.ToOptions()), source) : null;
+        settings.Source is { } source ? new SourceTask(CliDatasets.Load(source, settings.ToOptions() with { Classes = null }), source) : null;
 }

@@ -74,7 +74,7 @@ public sealed class LrFindCommand : Command<LrFindCommand.Settings>
             };
             result = finder.Run(dataset, cancellationToken);
         }
-        var (json, png) = LearningRateFinder.Save(result, output, settings.Data, settings.Overwrite);
+        var (json, png) = LearningRateFinder.Save(result, output, settings.Data, settings.Overwrite, ClassSelection.Recorded(dataset));
         Report(result, settings, Path.GetFullPath(json), Path.GetFullPath(png));
         return 0;
     }

@@ -32,6 +32,11 @@ public class ScoreSettings : CommonSettings
     [DefaultValue(ImageCodec.DefaultMaxPixels)]
     public long MaxImagePixels { get; init; } = ImageCodec.DefaultMaxPixels;
 
+    /// <summary>Classes to keep.</summary>
+    [CommandOption("--classes <LIST>")]
+    [Description("Keep only these classes of the real data (of A, for `fid`): a comma list of indices or names (5,6,7 or Sandal,Shirt).")]
+    public string? Classes { get; init; }
+
     /// <summary>JSON output.</summary>
     [CommandOption("--json")]
     [Description("Print exactly one JSON object on stdout.")]

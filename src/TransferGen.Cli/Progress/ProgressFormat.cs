@@ -49,6 +49,7 @@ public sealed record ProgressFormat(IReadOnlyList<RunningFigure> Figures, Func<E
             return string.Create(C, $"epoch {e.Epoch}/{e.Epochs} done in {m.GetValueOrDefault("epoch_seconds"):0.0} s: ")
                    + $"d_loss {Gan3(m.GetValueOrDefault("train_d_loss"))}  g_loss {Gan3(m.GetValueOrDefault("train_g_loss"))}  "
                    + $"d_real {Gan3(m.GetValueOrDefault("train_d_real"))}  d_fake {Gan3(m.GetValueOrDefault("train_d_fake"))}  "
+                   + (m.TryGetValue("ada_p", out var p) ? $"ada p {Gan3(p)} (r {Gan3(m.GetValueOrDefault("train_d_real_sign"))})  " : "")
                    + $"elapsed {ProgressText.Duration(e.Elapsed)}  ETA {ProgressText.Duration(e.RunEta)}";
         },
         ShowStopReason: false);

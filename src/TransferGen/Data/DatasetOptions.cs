@@ -25,6 +25,12 @@ public sealed record DatasetOptions
     /// </summary>
     public long MaxImagePixels { get; init; } = ImageCodec.DefaultMaxPixels;
 
+    /// <summary>
+    /// Keep only these classes, given by name or index (<see cref="ClassSelection"/>): their images, relabelled 0..k−1 in
+    /// this order, under their names. Null keeps every class.
+    /// </summary>
+    public IReadOnlyList<string>? Classes { get; init; }
+
     /// <summary>Seed of the stratified train/test split of an ImageFolder that has no train/test subfolders.</summary>
     public int Seed { get; init; }
 
@@ -53,5 +59,6 @@ public sealed record DatasetOptions
         if (MaxImagePixels is < 1 or > ImageCodec.MaxPixelsCeiling)
             throw new InvalidOptionException($"{{0}} must be between 1 and {ImageCodec.MaxPixelsCeiling}, got {MaxImagePixels}.",
                 $"{nameof(DatasetOptions)}.{nameof(MaxImagePixels)}");
+        ClassSelection.CheckRequest(Classes);
     }
 }

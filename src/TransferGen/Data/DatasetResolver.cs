@@ -21,10 +21,16 @@ public static class DatasetResolver
     /// name, write it as a path such as <c>./fashion-mnist</c>) or a dataset folder.
     /// Throws <see cref="InputException"/> for a missing path, an unknown name or a bad dataset.
     /// </summary>
+    /// <remarks>With <see cref="DatasetOptions.Classes"/>, only those classes are kept (<see cref="ClassSelection.Apply"/>).</remarks>
     public static ImageDataset Load(string spec, DatasetOptions? options = null)
     {
         options ??= new DatasetOptions();
         options.Validate();
+        return ClassSelection.Apply(LoadAll(spec, options), options.Classes);
+    }
+
+    static ImageDataset LoadAll(string spec, DatasetOptions options)
+    {
         if (string.IsNullOrWhiteSpace(spec))
             throw new InputException($"No dataset given; name a folder or one of the builtins: {string.Join(", ", BuiltinNames)}.");
         if (string.Equals(spec, FashionMnist.Name, StringComparison.OrdinalIgnoreCase))

@@ -44,6 +44,12 @@ public sealed class ImageDataset
     public long? MaxImagePixels { get; init; }
 
     /// <summary>
+    /// When the dataset was cut down to some of its classes (<see cref="ClassSelection"/>): the original label of each
+    /// class, by new label; null when it holds every class it was read with.
+    /// </summary>
+    public IReadOnlyList<int>? SelectedClasses { get; init; }
+
+    /// <summary>
     /// One sentence for each thing about the loading a user should hear (skipped files, ignored folder links); empty
     /// when all went as expected. The command-line tool prints each as a warning.
     /// </summary>

@@ -86,11 +86,17 @@ public sealed class SubsetSplit : ImageSplit
     readonly int[] _labels;
 
     /// <summary>Creates the view.</summary>
-    public SubsetSplit(ImageSplit source, IReadOnlyList<int> indices, string name)
+    /// <param name="source">The split to read from.</param>
+    /// <param name="indices">Index into <paramref name="source"/> of each image of the view.</param>
+    /// <param name="name">The view's split name.</param>
+    /// <param name="labels">The label of each image of the view (relabelled classes); the source's labels when null.</param>
+    public SubsetSplit(ImageSplit source, IReadOnlyList<int> indices, string name, IReadOnlyList<int>? labels = null)
     {
         _source = source;
         _indices = indices.ToArray();
-        _labels = _indices.Select(i => source.Labels[i]).ToArray();
+        if (labels is not null && labels.Count != _indices.Length)
+            throw new ArgumentException($"{_indices.Length} indices but {labels.Count} labels", nameof(labels));
+        _labels = labels?.ToArray() ?? _indices.Select(i => source.Labels[i]).ToArray();
         Name = name;
     }
 

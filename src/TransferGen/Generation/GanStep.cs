@@ -13,6 +13,12 @@ namespace TransferGen.Generation;
 /// <param name="DFake">Mean raw discriminator output on the fake batch, before D's update.</param>
 public readonly record struct GanStepResult(float DLoss, float GLoss, float DReal, float DFake)
 {
+    /// <summary>
+    /// Mean sign of D's logits on the real batch it saw (augmented, when the step augments), before D's update: ADA's
+    /// overfitting signal r. Measured only by a step that augments (0 otherwise).
+    /// </summary>
+    public float DRealSign { get; init; }
+
     /// <summary>True when all four numbers are finite: a trainer's NaN stop can test this.</summary>
     public bool IsFinite => float.IsFinite(DLoss) && float.IsFinite(GLoss) && float.IsFinite(DReal) && float.IsFinite(DFake);
 }
@@ -38,8 +44,15 @@ public static class GanStep
     /// <param name="generator">Random source for z (and the penalty's α); the global one when null.</param>
     /// <param name="minimizer">Carries out each update (zero_grad, backward, step): the training loop's context, which
     /// fires the step events around it; <see cref="ILossMinimizer.Plain"/> when null.</param>
+    /// <param name="augment">
+    /// A differentiable augmentation of everything D sees (DiffAugment, ADA), e.g. a policy's
+    /// <see cref="Augmentation.DiffAugment.Apply"/> with its own seeded generator: applied, with fresh random draws each
+    /// time, to the real and the fake batch in the D update and to the fake batch in the G update, whose gradient flows
+    /// through it into G. Null: D sees the batches themselves.
+    /// </param>
     public static GanStepResult Run(IGenerator g, IDiscriminator d, optim.Optimizer optG, optim.Optimizer optD,
-        Tensor real, Tensor? labels, GanStepOptions options, Generator? generator = null, ILossMinimizer? minimizer = null)
+        Tensor real, Tensor? labels, GanStepOptions options, Generator? generator = null, ILossMinimizer? minimizer = null,
+        Func<Tensor, Tensor>? augment = null)
     {
         minimizer ??= ILossMinimizer.Plain;
         var conditional = g.ClassCount is not null || d.NeedsLabels || d.ClassCount is not null;
@@ -54,19 +67,22 @@ public static class GanStep
         var z = randn(new[] { batch, (long)g.LatentDim }, dtype: real.dtype, device: real.device, generator: generator);   // [B, nz]
         var fake = g.Generate(z, g.ClassCount is null ? null : fakeLabels);                                               // [B, C, H, W]
 
-        // (1) Update D: minimize the discriminator loss on real vs fake (fake detached: no gradient into G).
-        var (realLogit, realClass) = d.Forward(real, labels);
-        var (fakeLogit, fakeClass) = d.Forward(fake.detach(), fakeLabels);
+        // (1) Update D: minimize the discriminator loss on real vs fake (fake detached: no gradient into G). With an
+        // augmentation, D sees augmented batches only, so it cannot tell real from fake by the augmentation itself.
+        var realSeen = augment is null ? real : augment(real);                  // [B, C, H, W]
+        var fakeSeen = augment is null ? fake.detach() : augment(fake.detach());
+        var (realLogit, realClass) = d.Forward(realSeen, labels);
+        var (fakeLogit, fakeClass) = d.Forward(fakeSeen, fakeLabels);
         var dLoss = GanLoss.Discriminator(options.Loss, realLogit, fakeLogit);
         if (options.Loss == GanLossKind.WganGp)
-            dLoss = dLoss + options.GradientPenaltyWeight * GanLoss.GradientPenalty(d, real, fake, fakeLabels, generator);
+            dLoss = dLoss + options.GradientPenaltyWeight * GanLoss.GradientPenalty(d, realSeen, augment is null ? fake : fakeSeen, fakeLabels, generator);
         if (realClass is not null && fakeClass is not null)
             dLoss = dLoss + options.AuxiliaryWeight * (GanLoss.AuxiliaryClassification(realClass, labels!)
                                                       + GanLoss.AuxiliaryClassification(fakeClass, fakeLabels!));
         minimizer.Minimize(dLoss, optD);
 
         // (2) Update G: fool the updated D. D's parameters get gradients too; D's next update zeroes them first.
-        var (fakeLogitForG, fakeClassForG) = d.Forward(fake, fakeLabels);
+        var (fakeLogitForG, fakeClassForG) = d.Forward(augment is null ? fake : augment(fake), fakeLabels);
         var gLoss = GanLoss.Generator(options.Loss, fakeLogitForG);
         if (fakeClassForG is not null)
             gLoss = gLoss + options.AuxiliaryWeight * GanLoss.AuxiliaryClassification(fakeClassForG, fakeLabels!);
@@ -74,6 +90,9 @@ public static class GanStep
 
         return new GanStepResult(
             dLoss.item<float>(), gLoss.item<float>(),
-            realLogit.detach().mean().item<float>(), fakeLogit.detach().mean().item<float>());
+            realLogit.detach().mean().item<float>(), fakeLogit.detach().mean().item<float>())
+        {
+            DRealSign = augment is null ? 0 : realLogit.detach().sign().mean().item<float>(),
+        };
     }
 }

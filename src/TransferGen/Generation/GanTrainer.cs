@@ -1,5 +1,6 @@
 using TorchSharp;
 using TransferGen.Data;
+using TransferGen.Generation.Augmentation;
 using TransferGen.Models.Gan;
 using TransferGen.Training;
 using TransferGen.Training.Callbacks;
@@ -33,7 +34,7 @@ public sealed record GanTrainingResult(GanTrainingContext Context, GanGenerator 
 public static class GanTrainer
 {
     // Streams derived from the one user seed, so weights, latents and the sample grid never share random numbers.
-    const long LatentStream = 0x4C41_5445, GridStream = 0x4752_4944;
+    const long LatentStream = 0x4C41_5445, GridStream = 0x4752_4944, AugmentStream = 0x4155_474D;
 
     /// <summary>
     /// Trains on the dataset <paramref name="config"/> names (<see cref="GanTrainingConfig.Data"/>) into <paramref name="run"/>,
@@ -156,6 +157,11 @@ public static class GanTrainer
             var (optG, optD) = config.Step.CreateOptimizers(g, d);
             using var disposeOptimizers = new Disposables(optG, optD);
             using var latentRng = new Generator((ulong)(config.Seed ^ LatentStream), device);
+            // Augmentation draws from a stream of its own: turning it on changes no latent, and its state is checkpointed.
+            var policy = DiffAugment.Parse(config.Augmentation, $"{nameof(GanTrainingConfig)}.{nameof(GanTrainingConfig.Augmentation)}");
+            using var augmentRng = policy.IsEmpty ? null : new Generator((ulong)(config.Seed ^ AugmentStream), device);
+            var ada = config.Ada ? new AdaptiveAugmentation(config.AdaTarget, speedImages: config.AdaSpeedImages) : null;
+            Func<Tensor, Tensor>? augment = augmentRng is null ? null : images => policy.Apply(images, augmentRng, ada?.Probability ?? 1.0);
 
             var steps = data.StepsPerEpoch(config);
             var context = new GanTrainingContext(g, d, emaG, device)
@@ -167,6 +173,7 @@ public static class GanTrainer
             context.SetOptimizer("g", optG);
             context.SetOptimizer("d", optD);
             context.AddGenerator("latent", latentRng);
+            if (augmentRng is not null) context.AddGenerator("augment", augmentRng);
             var resumedFrom = 0;
             if (run is not null && resume is not null)
             {
@@ -177,6 +184,7 @@ public static class GanTrainer
             if (run is not null) WriteConfig(run, config, data, info, initSource);
 
             var callbacks = new List<ICallback> { new NonFiniteLossStop(), new EpochTimer() };
+            if (ada is not null) callbacks.Add(ada);
             // WGAN-GP's critic loss is unbounded and often near 0 in healthy runs, so "D won" cannot be read from it.
             if (config.Step.Loss != GanLossKind.WganGp)
                 callbacks.Add(new DiscriminatorCollapseStop(config.CollapseSteps, config.CollapseThreshold));
@@ -198,15 +206,17 @@ public static class GanTrainer
                     var onDevice = device.type == DeviceType.CPU;
                     var real = onDevice ? batch.Images : batch.Images.to(device);
                     var labels = !conditional ? null : onDevice ? batch.Labels : batch.Labels.to(device);
-                    var result = GanStep.Run(g, d, optG, optD, real, labels, config.Step, latentRng, ctx);
+                    var result = GanStep.Run(g, d, optG, optD, real, labels, config.Step, latentRng, ctx, augment);
                     ema.Update(EmaDecayAt(config.EmaDecay, ctx.GlobalStep));
-                    return new Dictionary<string, double>
+                    var figures = new Dictionary<string, double>
                     {
                         ["d_loss"] = result.DLoss,
                         ["g_loss"] = result.GLoss,
                         ["d_real"] = result.DReal,
                         ["d_fake"] = result.DFake,
                     };
+                    if (augment is not null) figures[AdaptiveAugmentation.SignalFigure] = result.DRealSign;
+                    return figures;
                 });
             g.train();
             d.train();
@@ -231,7 +241,8 @@ public static class GanTrainer
             : null;
         RunFolder.WriteJson(run.ConfigPath, new GanRunConfig
         {
-            Options = config,
+            // Selected classes by name: what an index meant on this data, read back the same way by a resume.
+            Options = data.SelectedClasses ? config with { Classes = info.Classes } : config,
             Dataset = string.IsNullOrWhiteSpace(config.Data) ? null : config.Data,
             Classes = info.Classes,
             DataChannels = info.Channels,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TransferGen.Data;
+using TransferGen.Generation.Augmentation;
 using TransferGen.Imaging;
 using TransferGen.IO;
 using TransferGen.Models.Gan;
@@ -21,8 +22,14 @@ public sealed record GanTrainingConfig
     /// <summary>The pixel limit of an ImageFolder's files (<see cref="DatasetOptions.MaxImagePixels"/>).</summary>
     public long MaxImagePixels { get; init; } = ImageCodec.DefaultMaxPixels;
 
-    /// <summary>The options that load <see cref="Data"/>: strictness, pixel limit and <see cref="Seed"/> (of a folder's train/test split).</summary>
-    public DatasetOptions ToDatasetOptions() => new() { Strict = Strict, MaxImagePixels = MaxImagePixels, Seed = Seed };
+    /// <summary>
+    /// Train on these classes only (indices or names, see <see cref="DatasetOptions.Classes"/>), relabelled 0..k−1 in this
+    /// order and keeping their names; all classes when null. A run records them by name in config.json.
+    /// </summary>
+    public IReadOnlyList<string>? Classes { get; init; }
+
+    /// <summary>The options that load <see cref="Data"/>: strictness, pixel limit, <see cref="Classes"/> and <see cref="Seed"/> (of a folder's train/test split).</summary>
+    public DatasetOptions ToDatasetOptions() => new() { Strict = Strict, MaxImagePixels = MaxImagePixels, Seed = Seed, Classes = Classes };
 
     /// <summary>Architecture: "mlp", "dcgan" or "cdcgan".</summary>
     public string Arch { get; init; } = "dcgan";
@@ -75,6 +82,28 @@ public sealed record GanTrainingConfig
     /// <summary>The discriminator's first feature blocks to freeze (FreezeD): no gradient, BatchNorm in eval mode. 0 freezes none.</summary>
     public int FreezeD { get; init; }
 
+    /// <summary>
+    /// Differentiable augmentation of everything the discriminator sees (<see cref="DiffAugment.Parse"/>):
+    /// "none" (the default), "diff" (color,translation,cutout) or a comma list of color, translation and cutout.
+    /// </summary>
+    public string Augmentation { get; init; } = DiffAugment.None;
+
+    /// <summary>
+    /// Adapt the probability of each augmentation of <see cref="Augmentation"/> the ADA way
+    /// (<see cref="AdaptiveAugmentation"/>), starting from 0; without it every augmentation is
+    /// applied to every image (DiffAugment).
+    /// </summary>
+    public bool Ada { get; init; }
+
+    /// <summary>ADA's target for the overfitting signal r = E[sign(D(real))], in (0, 1). Default 0.6.</summary>
+    public double AdaTarget { get; init; } = AdaptiveAugmentation.DefaultTarget;
+
+    /// <summary>
+    /// ADA's speed: the images over which p can move from 0 to 1 (p changes by ±(batch × 4) / this every 4 steps).
+    /// Default 500,000 (Karras et al.).
+    /// </summary>
+    public double AdaSpeedImages { get; init; } = AdaptiveAugmentation.DefaultSpeedImages;
+
     /// <summary>Architecture options (nz, ngf, ndf, spectral norm, ...).</summary>
     public GanOptions Model { get; init; } = new();
 
@@ -100,6 +129,13 @@ public sealed record GanTrainingConfig
         if (FreezeD > 0 && InitFrom is null) throw new InvalidOptionException("{0} freezes discriminator blocks a source run trained: give {1} too.", P(nameof(FreezeD)), P(nameof(InitFrom)));
         if (InitFrom is not null && string.IsNullOrWhiteSpace(InitFrom)) throw new InvalidOptionException("{0} is empty: name a GAN run folder.", P(nameof(InitFrom)));
         if (CollapseSteps < 1) throw new InvalidOptionException($"{{0}} must be at least 1 step (got {CollapseSteps}).", P(nameof(CollapseSteps)));
+        var augment = DiffAugment.Parse(Augmentation ?? DiffAugment.None, P(nameof(Augmentation)));
+        if (Ada && augment.IsEmpty)
+            throw new InvalidOptionException("{0} adapts the probability of the augmentations of {1}, which is none: give a policy (diff, say).",
+                P(nameof(Ada)), P(nameof(Augmentation)));
+        if (!(AdaTarget > 0 && AdaTarget < 1)) throw new InvalidOptionException($"{{0}} must be between 0 and 1 (got {AdaTarget}).", P(nameof(AdaTarget)));
+        if (!(AdaSpeedImages >= 1 && double.IsFinite(AdaSpeedImages))) throw new InvalidOptionException($"{{0}} must be at least 1 image (got {AdaSpeedImages}).", P(nameof(AdaSpeedImages)));
+        ClassSelection.CheckRequest(Classes, P(nameof(Classes)));
         Model.Validate();
         Step.Validate();
     }

@@ -19,8 +19,9 @@ public sealed class GanTrainingData
     public const int DryRunSteps = 2;
 
     GanTrainingData(ImageSplit split, IReadOnlyList<string> classes, ImageShape shape, BatchLoader loader, SkippedImages skipped,
-        IReadOnlyList<int>? labelsPerClassUsed)
+        IReadOnlyList<int>? labelsPerClassUsed, bool selectedClasses)
     {
+        SelectedClasses = selectedClasses;
         Skipped = skipped;
         LabelsPerClassUsed = labelsPerClassUsed;
         Split = split;
@@ -37,6 +38,9 @@ public sealed class GanTrainingData
 
     /// <summary>With <see cref="GanTrainingConfig.LabelsPerClass"/>: the images kept of each class (fewer than asked where a class has fewer).</summary>
     public IReadOnlyList<int>? LabelsPerClassUsed { get; }
+
+    /// <summary>True when the data is some classes of a dataset (<see cref="GanTrainingConfig.Classes"/>), named in <see cref="Classes"/>.</summary>
+    public bool SelectedClasses { get; }
 
     /// <summary>The dataset's class names.</summary>
     public IReadOnlyList<string> Classes { get; }
@@ -70,14 +74,26 @@ public sealed class GanTrainingData
     /// A sentence naming the classes that have fewer images than <see cref="GanTrainingConfig.LabelsPerClass"/> asks for
     /// in the split <see cref="From"/> trains on; null when none has (or no such option is set).
     /// </summary>
-    public static string? LabelsWarning(ImageDataset dataset, GanTrainingConfig config) =>
-        config.LabelsPerClass is int k ? Subsampling.ShortClassesWarning(TrainSplit(dataset), k, dataset.Classes) : null;
+    public static string? LabelsWarning(ImageDataset dataset, GanTrainingConfig config)
+    {
+        if (config.LabelsPerClass is not int k) return null;
+        dataset = Selected(dataset, config);
+        return Subsampling.ShortClassesWarning(TrainSplit(dataset), k, dataset.Classes);
+    }
+
+    // The classes config.Classes names, unless the dataset was loaded with them already (config.ToDatasetOptions()).
+    static ImageDataset Selected(ImageDataset dataset, GanTrainingConfig config) =>
+        dataset.SelectedClasses is null ? ClassSelection.Apply(dataset, config.Classes, $"{nameof(GanTrainingConfig)}.{nameof(GanTrainingConfig.Classes)}") : dataset;
 
     static ImageSplit TrainSplit(ImageDataset dataset) => dataset.HasSplit("train") ? dataset["train"] : dataset.Splits[0];
 
-    /// <summary>Prepares <paramref name="dataset"/> as <paramref name="config"/> says (its train split, or its first).</summary>
+    /// <summary>
+    /// Prepares <paramref name="dataset"/> as <paramref name="config"/> says (its train split, or its first), keeping only
+    /// the classes of <see cref="GanTrainingConfig.Classes"/> unless the dataset is a class selection already.
+    /// </summary>
     public static GanTrainingData From(ImageDataset dataset, GanTrainingConfig config)
     {
+        dataset = Selected(dataset, config);
         var name = config.Data is { Length: > 0 } spec ? spec : dataset.Source;
         var split = TrainSplit(dataset);
         var used = config.LabelsPerClass is int k ? Subsampling.PerClassCounts(split, k, dataset.Classes.Count) : null;
@@ -104,6 +120,6 @@ public sealed class GanTrainingData
             // Equal batches: the fake batch matches the real one, and BatchNorm never sees a batch of one.
             DropLast = true,
         });
-        return new GanTrainingData(split, dataset.Classes, shape, loader, SkippedImages.Of(dataset), used);
+        return new GanTrainingData(split, dataset.Classes, shape, loader, SkippedImages.Of(dataset), used, dataset.SelectedClasses is not null);
     }
 }

@@ -49,10 +49,14 @@ public static class ImageSetScoring
     /// <param name="seed">Seed of the subset.</param>
     /// <param name="preferredSplit">The split to use when the dataset has it.</param>
     /// <param name="maxImagePixels">The pixel limit of an ImageFolder's files (<see cref="DatasetOptions.MaxImagePixels"/>).</param>
+    /// <param name="classes">Only these classes (<see cref="ClassSelection"/>), before the subset is drawn; all when null.</param>
+    /// <param name="classesOption">The option <paramref name="classes"/> came from, as an error names it.</param>
     public static (ImageSplit Split, ImageDataset Dataset) Load(string spec, int? n, int seed, string preferredSplit = "test",
-        long maxImagePixels = ImageCodec.DefaultMaxPixels)
+        long maxImagePixels = ImageCodec.DefaultMaxPixels, IReadOnlyList<string>? classes = null,
+        string classesOption = nameof(DatasetOptions) + "." + nameof(DatasetOptions.Classes))
     {
-        var dataset = DatasetResolver.Load(spec, new DatasetOptions { TestFraction = 0, Seed = seed, MaxImagePixels = maxImagePixels });
+        var dataset = ClassSelection.Apply(DatasetResolver.Load(spec, new DatasetOptions { TestFraction = 0, Seed = seed, MaxImagePixels = maxImagePixels }),
+            classes, classesOption);
         var split = dataset.HasSplit(preferredSplit) ? dataset[preferredSplit] : dataset.Splits[0];
         return (Limit(split, n, seed), dataset);
     }

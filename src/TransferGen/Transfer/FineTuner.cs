@@ -87,7 +87,7 @@ public sealed class FineTuner(FineTuneOptions options)
             if (source is null)
             {
                 if (config.Source is null) throw new InputException($"{run.ConfigPath} names no source dataset to resume with.");
-                source = DatasetResolver.Load(config.Source, dataOptions);
+                source = DatasetResolver.Load(config.Source, dataOptions with { Classes = null });   // the selection is the target's
             }
             if (!source.Classes.SequenceEqual(sourceClasses))
                 throw new InputException($"The source dataset's classes ({string.Join(", ", source.Classes)}) are not the run's ({string.Join(", ", sourceClasses)}).");
@@ -118,6 +118,7 @@ public sealed class FineTuner(FineTuneOptions options)
             DatasetStrict = datasetStrict,
             DatasetFormat = dataset.Format,
             DatasetMaxImagePixels = dataset.MaxImagePixels ?? Imaging.ImageCodec.DefaultMaxPixels,
+            DatasetClasses = ClassSelection.Recorded(dataset),
             SkippedImages = SkippedImages.Of(dataset),
             LabelsPerClassUsed = Options.LabelsPerClass is { } k ? Subsampling.PerClassCounts(dataset["train"], k, dataset.Classes.Count) : null,
             Classes = dataset.Classes,

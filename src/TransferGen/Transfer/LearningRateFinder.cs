@@ -101,7 +101,13 @@ public sealed class LearningRateFinder(FineTuneOptions options, LrFindOptions ra
     /// or with <paramref name="overwrite"/> a TransferGen run folder (see <see cref="RunFolder.CreateNew"/>); it is
     /// locked while it is written.
     /// </summary>
-    public static (string Json, string Png) Save(LrFindResult result, string folder, string? datasetSpec = null, bool overwrite = false)
+    /// <param name="result">The range test.</param>
+    /// <param name="folder">The run folder to write.</param>
+    /// <param name="datasetSpec">How the user named the dataset.</param>
+    /// <param name="overwrite">Whether <paramref name="folder"/> may hold an earlier TransferGen run.</param>
+    /// <param name="datasetClasses">The classes the dataset was cut down to (<see cref="ClassSelection.Recorded"/>), recorded; null for all.</param>
+    public static (string Json, string Png) Save(LrFindResult result, string folder, string? datasetSpec = null, bool overwrite = false,
+        IReadOnlyList<string>? datasetClasses = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         var run = new RunFolder(folder);
@@ -111,6 +117,7 @@ public sealed class LearningRateFinder(FineTuneOptions options, LrFindOptions ra
             Options = result.Options,
             Range = result.Range,
             Dataset = datasetSpec,
+            DatasetClasses = datasetClasses,
             Versions = RunFolder.CurrentVersions(),
             Created = DateTime.UtcNow.ToString("O"),
         });
@@ -192,6 +199,9 @@ public sealed record LrFindConfig
 
     /// <summary>The dataset as the user named it.</summary>
     public string? Dataset { get; init; }
+
+    /// <summary>The classes kept (<see cref="DatasetOptions.Classes"/>), by name; null for all.</summary>
+    public IReadOnlyList<string>? DatasetClasses { get; init; }
 
     /// <summary>TransferGen, TorchSharp and .NET versions.</summary>
     public IReadOnlyDictionary<string, string> Versions { get; init; } = new Dictionary<string, string>();

@@ -26,6 +26,12 @@ public sealed record RunConfig
     /// <summary>The pixel limit the dataset's image files were checked against (<see cref="DatasetOptions.MaxImagePixels"/>).</summary>
     public long DatasetMaxImagePixels { get; init; } = ImageCodec.DefaultMaxPixels;
 
+    /// <summary>
+    /// The classes the run kept (<see cref="DatasetOptions.Classes"/>), by name in label order; null when it used them all
+    /// (and in runs older than this field).
+    /// </summary>
+    public IReadOnlyList<string>? DatasetClasses { get; init; }
+
     /// <summary>The image files the dataset skipped (count and the first few); null in runs older than this field.</summary>
     public SkippedImages? SkippedImages { get; init; }
 
@@ -35,9 +41,9 @@ public sealed record RunConfig
     /// </summary>
     public IReadOnlyList<int>? LabelsPerClassUsed { get; init; }
 
-    /// <summary>The options that reload the dataset exactly as the run read it (strictness, seed of the split, pixel limit).</summary>
+    /// <summary>The options that reload the dataset exactly as the run read it (strictness, seed of the split, pixel limit, classes).</summary>
     public DatasetOptions ToDatasetOptions() =>
-        new() { Strict = DatasetStrict, Seed = Options.Seed, MaxImagePixels = DatasetMaxImagePixels };
+        new() { Strict = DatasetStrict, Seed = Options.Seed, MaxImagePixels = DatasetMaxImagePixels, Classes = DatasetClasses };
 
     /// <summary>Format of the dataset.</summary>
     public string DatasetFormat { get; init; } = "";

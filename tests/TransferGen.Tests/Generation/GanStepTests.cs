@@ -57,6 +57,29 @@ public class GanStepTests
     }
 
     [Fact]
+    public void AugmentationSeesTheRealAndTheDetachedFakeInTheDStepAndTheFakeWithItsGradientInTheGStep()
+    {
+        var (g, d) = TinyGan.Create("cdcgan-proj", new ImageShape(1, 28, 28));
+        var options = new GanStepOptions();
+        var (optG, optD) = options.CreateOptimizers(g, d);
+        using var rng = new torch.Generator(3);
+        using var real = rand(new long[] { 4, 1, 28, 28 }, generator: rng).mul_(2).sub_(1);
+        using var labels = tensor(new long[] { 0, 1, 2, 1 });
+        var seen = new List<(bool IsReal, bool NeedsGrad)>();
+        Tensor Record(Tensor images)
+        {
+            seen.Add((ReferenceEquals(images, real), images.requires_grad));
+            return images.flip(3);   // a differentiable change D would notice
+        }
+
+        var result = GanStep.Run(g, d, optG, optD, real, labels, options, rng, augment: Record);
+
+        Assert.Equal([(true, false), (false, false), (false, true)], seen);
+        Assert.InRange(result.DRealSign, -1, 1);
+        Assert.Equal(0, GanStep.Run(g, d, optG, optD, real, labels, options, rng).DRealSign);   // measured only when augmenting
+    }
+
+    [Fact]
     public void ConditionalStepWithoutLabelsIsRejected()
     {
         var (g, d) = TinyGan.Create("cdcgan-ac", new ImageShape(1, 28, 28));

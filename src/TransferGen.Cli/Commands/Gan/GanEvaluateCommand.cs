@@ -46,7 +46,8 @@ public sealed class GanEvaluateCommand : Command<GanEvaluateCommand.Settings>
         using var generator = ImageGenerator.Load(s.Model);
         var info = generator.Info;
         var epochs = GanModelFiles.EpochsTrained(s.Model);
-        var dataset = CliDatasets.Load(s.Data, new DatasetOptions { Seed = s.Seed, MaxImagePixels = s.MaxImagePixels });
+        var classes = DataSettings.ClassList(s.Classes) ?? RunClasses(s);
+        var dataset = CliDatasets.Load(s.Data, new DatasetOptions { Seed = s.Seed, MaxImagePixels = s.MaxImagePixels, Classes = classes });
         var report = ActivityProgress.ForStderr(s.Json).Run(
             $"extracting features for FID/KID: up to {s.N} each of generated, real test and real train images ({network.Name}, {network.InputSize}×{network.InputSize})",
             () => GanEvaluation.Evaluate(generator.Network, s.Model, dataset, s.Data, network, s.N, s.Seed, s.KidSubsets));
@@ -64,5 +65,14 @@ public sealed class GanEvaluateCommand : Command<GanEvaluateCommand.Settings>
         foreach (var line in ScoreReport.Human("floor: real train vs real test", report.Floor)) Console.WriteLine(line);
         Console.WriteLine(ImageSetScores.Caveat);
         return 0;
+    }
+
+    /// <summary>The classes the run trained on, when --data names the run's dataset (so its FID is against those classes).</summary>
+    static IReadOnlyList<string>? RunClasses(Settings s)
+    {
+        var options = GanRunConfig.Read(new Training.RunFolder(s.Model)).Options;
+        if (options.Classes is not { } classes || !CliDatasets.SameSpec(options.Data, s.Data)) return null;
+        CliConsole.Status($"Scoring against the run's classes: {string.Join(", ", classes)} (--classes chooses others).", s.Json);
+        return classes;
     }
 }

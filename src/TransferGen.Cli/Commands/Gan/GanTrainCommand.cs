@@ -1,7 +1,9 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
 using TransferGen.Cli.Progress;
+using TransferGen.Data;
 using TransferGen.Generation;
+using TransferGen.Generation.Augmentation;
 using TransferGen.Training;
 using TransferGen.Models.Gan;
 
@@ -70,6 +72,31 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
         [CommandOption("--max-images <N>")]
         [Description("Train on a seeded random subset of N images.")]
         public int? MaxImages { get; init; }
+
+        /// <summary>Classes to train on.</summary>
+        [CommandOption("--classes <LIST>")]
+        [Description("Train on these classes only: a comma list of indices or names (5,6,7 or Sandal,Shirt), relabelled 0..k-1 in that order under their names.")]
+        public string? Classes { get; init; }
+
+        /// <summary>Differentiable augmentation of D's inputs.</summary>
+        [CommandOption("--augment <POLICY>")]
+        [Description("Differentiable augmentation of everything the discriminator sees (DiffAugment): none (default), diff (= color,translation,cutout) or a comma list of color, translation, cutout. With --ada the default is diff.")]
+        public string? Augmentation { get; init; }
+
+        /// <summary>Adaptive augmentation probability.</summary>
+        [CommandOption("--ada")]
+        [Description("Adaptive discriminator augmentation (ADA): apply each augmentation to each image with a probability p that starts at 0 and follows D's overfitting signal r (the mean sign of D's logits on the real images) towards --ada-target; p is logged per epoch (ada_p).")]
+        public bool Ada { get; init; }
+
+        /// <summary>ADA's target.</summary>
+        [CommandOption("--ada-target <R>")]
+        [Description("ADA's target for r, the mean sign of D's logits on the real images: between 0 and 1. Default 0.6.")]
+        public double? AdaTarget { get; init; }
+
+        /// <summary>ADA's speed.</summary>
+        [CommandOption("--ada-speed <IMAGES>")]
+        [Description("ADA: the images over which p can move from 0 to 1 (p changes by (batch x 4) / IMAGES every 4 steps). Default 500000.")]
+        public double? AdaSpeedImages { get; init; }
 
         /// <summary>Loss.</summary>
         [CommandOption("--loss <LOSS>")]
@@ -186,6 +213,8 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
     {
         if (s.Out is null) throw new InputException("No run folder given: pass --out RUN (or --resume RUN to continue one).");
         if (s.Data is null) throw new InputException("No training data given: pass --data (a builtin name or a dataset folder).");
+        if (!s.Ada && (s.AdaTarget is not null || s.AdaSpeedImages is not null))
+            throw new InputException("--ada-target and --ada-speed tune --ada; add --ada or leave them out.");
         var defaults = new GanTrainingConfig();
         var steps = new GanStepOptions();
         var config = new GanTrainingConfig
@@ -205,6 +234,11 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
             DryRun = s.DryRun,
             InitFrom = s.Init,
             FreezeD = s.FreezeD ?? 0,
+            Classes = s.Classes is null ? null : ClassSelection.Parse(s.Classes, $"{nameof(GanTrainingConfig)}.{nameof(GanTrainingConfig.Classes)}"),
+            Augmentation = s.Augmentation ?? (s.Ada ? DiffAugment.Diff : DiffAugment.None),
+            Ada = s.Ada,
+            AdaTarget = s.AdaTarget ?? defaults.AdaTarget,
+            AdaSpeedImages = s.AdaSpeedImages ?? defaults.AdaSpeedImages,
             Model = new GanOptions { SpectralNorm = s.SpectralNorm, Conditioning = ParseConditioning(s.Conditioning, s.Arch) },
             Step = steps with
             {
