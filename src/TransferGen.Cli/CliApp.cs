@@ -117,7 +117,7 @@ public static class CliApp
                 .WithExample("bench", "memory", "--steps", "5000", "--json");
             bench.AddCommand<BenchFuzzCommand>("fuzz")
                 .WithDescription(CliHelpProvider.Describe(
-                    "Seeded mutation fuzzing of every file format TransferGen reads; every case must be read or refused with exit-2 sentence.",
+                    "Seeded mutation fuzzing of every file format TransferGen reads: each damaged file is read or refused.",
                     "Bit flips, truncations, length- and dimension-field damage and appended garbage to valid small IDX, CIFAR, PNG, JPEG, "
                     + "BMP, WebP, ONNX, .pt, .safetensors files and run folders; a crash, hang or allocation beyond --memory-cap fails the case."))
                 .WithExample("bench", "fuzz", "--seconds", "60")

@@ -11,7 +11,7 @@ public class HelpTests
     static readonly Dictionary<string, string[]> Branches = new()
     {
         ["data"] = ["info"],
-        ["bench"] = ["throughput", "gan", "memory", "transfer"],
+        ["bench"] = ["throughput", "gan", "memory", "fuzz", "transfer"],
         ["gan"] = ["train", "sample", "evaluate"],
     };
 
