@@ -28,7 +28,7 @@ public static class CliApp
 
     // Commands that stop cleanly after the current batch (writing a checkpoint where they have a run folder). Any other
     // command is ended by the first Ctrl-C at once, as usual.
-    static readonly string[][] StopAfterBatch = [["finetune"], ["pretrain"], ["lr-find"], ["gan", "train"], ["bench", "transfer"]];
+    static readonly string[][] StopAfterBatch = [["finetune"], ["pretrain"], ["lr-find"], ["gan", "train"], ["bench", "transfer"], ["bench", "gan-transfer"]];
 
     /// <summary>Runs the tool with the given arguments and returns its exit code.</summary>
     public static int Run(string[] args)
@@ -111,6 +111,14 @@ public static class CliApp
                     "Also scores real train images against real test images: the floor no generator can beat. Writes results.json, "
                     + "results.md, fid.png, the final sample grids and the run folders into --out."))
                 .WithExample("bench", "gan", "--out", "bench/gan");
+            bench.AddCommand<BenchGanTransferCommand>("gan-transfer")
+                .WithDescription(CliHelpProvider.Describe(
+                    "Small-data GAN recipes on one budget: scratch, DiffAugment, ADA, TransferGAN, FreezeD, Projected GAN.",
+                    "A source cDCGAN trains once on all images of Fashion-MNIST classes 0-4; each method then trains the same D+G steps on 100 "
+                    + "images per class of classes 5-9, scored with FID/KID against their 5,000 test images every 500 steps, over 3 seeds."))
+                .WithExample("bench", "gan-transfer", "--out", "bench/gan-transfer")
+                .WithExample("bench", "gan-transfer", "--out", "bench/gan-transfer", "--resume")
+                .WithExample("bench", "gan-transfer", "--quick", "--out", "/tmp/gt");
             bench.AddCommand<BenchMemoryCommand>("memory")
                 .WithDescription("RSS and live tensors over thousands of small fine-tune and GAN steps: memory must stay flat")
                 .WithExample("bench", "memory")
@@ -206,6 +214,7 @@ public static class CliApp
         return stoppedCommand switch
         {
             ["bench", "transfer"] => $"{where}; its checkpoint is in {run}: run the same `transfergen bench transfer` command with --resume to continue",
+            ["bench", "gan-transfer"] => $"{where}; its checkpoint is in {run}: run the same `transfergen bench gan-transfer` command with --resume to continue",
             { } command => $"{where}; the checkpoint is in {run}: `transfergen {string.Join(' ', command)} --resume {run}` continues from there",
             null => stopped.Message,
         };

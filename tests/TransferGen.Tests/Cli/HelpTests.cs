@@ -11,7 +11,7 @@ public class HelpTests
     static readonly Dictionary<string, string[]> Branches = new()
     {
         ["data"] = ["info"],
-        ["bench"] = ["throughput", "gan", "memory", "fuzz", "transfer"],
+        ["bench"] = ["throughput", "gan", "gan-transfer", "memory", "fuzz", "transfer"],
         ["gan"] = ["train", "sample", "evaluate"],
     };
 

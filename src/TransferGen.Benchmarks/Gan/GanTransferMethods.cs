@@ -1,0 +1,36 @@
+using TransferGen.Generation;
+using TransferGen.Generation.Augmentation;
+using TransferGen.Models.Gan;
+
+namespace TransferGen.Benchmarks.Gan;
+
+/// <summary>The small-data GAN recipes `bench gan-transfer` compares, each a change to one base config.</summary>
+public static class GanTransferMethods
+{
+    /// <summary>Every method, in report order.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["scratch", "diffaug", "ada", "transfer", "transfer-freezed", "projected"];
+
+    /// <summary>One line on what each method is.</summary>
+    public static string Describe(string method, int freezeD) => method switch
+    {
+        "scratch" => "random initialisation, no augmentation",
+        "diffaug" => "scratch + DiffAugment (color, translation, cutout) of everything D sees",
+        "ada" => "scratch + the same augmentations, each with ADA's adaptive probability",
+        "transfer" => "TransferGAN: G, D and EMA G from the source run (--init)",
+        "transfer-freezed" => $"TransferGAN + FreezeD: --init and the first {freezeD} discriminator blocks frozen",
+        "projected" => "pretrained-feature D: frozen resnet18-imagenet stages, random projections, trainable heads; hinge loss + DiffAugment",
+        _ => throw new InputException($"Unknown method '{method}' (known: {string.Join(", ", Names)})."),
+    };
+
+    /// <summary>The config of <paramref name="method"/>: <paramref name="baseConfig"/> with the method's change.</summary>
+    public static GanTrainingConfig Apply(string method, GanTrainingConfig baseConfig, string sourceRun, int freezeD) => method switch
+    {
+        "scratch" => baseConfig,
+        "diffaug" => baseConfig with { Augmentation = DiffAugment.Diff },
+        "ada" => baseConfig with { Augmentation = DiffAugment.Diff, Ada = true },
+        "transfer" => baseConfig with { InitFrom = sourceRun },
+        "transfer-freezed" => baseConfig with { InitFrom = sourceRun, FreezeD = freezeD },
+        "projected" => throw new InputException("the projected method needs the pretrained-feature discriminator (not merged yet)."),
+        _ => throw new InputException($"Unknown method '{method}' (known: {string.Join(", ", Names)})."),
+    };
+}
