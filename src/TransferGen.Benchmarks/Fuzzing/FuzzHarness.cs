@@ -184,7 +184,8 @@ public static class FuzzHarness
         e.StackTrace?.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains("TransferGen", StringComparison.Ordinal)) is { } frame
             ? $"({frame})" : "";
 
-    static void CopyFolder(string from, string to)
+    /// <summary>Copies the folder tree <paramref name="from"/> to <paramref name="to"/>.</summary>
+    internal static void CopyFolder(string from, string to)
     {
         Directory.CreateDirectory(to);
         foreach (var file in Directory.EnumerateFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));

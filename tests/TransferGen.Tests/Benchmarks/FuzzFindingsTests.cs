@@ -16,15 +16,8 @@ public sealed class FuzzFindingsTests
     {
         var target = Assert.Single(FuzzCorpus.Create(temp["seeds"], [format]));
         var folder = temp["case"];
-        CopyFolder(target.SeedFolder, folder);
+        FuzzHarness.CopyFolder(target.SeedFolder, folder);
         return (target, folder);
-    }
-
-    static void CopyFolder(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        foreach (var folder in Directory.EnumerateDirectories(from)) CopyFolder(folder, Path.Combine(to, Path.GetFileName(folder)));
     }
 
     static InputException Refused(FuzzTarget target, string folder, string fileNamed)
