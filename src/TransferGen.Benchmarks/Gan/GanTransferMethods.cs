@@ -1,6 +1,5 @@
 using TransferGen.Generation;
 using TransferGen.Generation.Augmentation;
-using TransferGen.Models.Gan;
 
 namespace TransferGen.Benchmarks.Gan;
 
@@ -8,7 +7,7 @@ namespace TransferGen.Benchmarks.Gan;
 public static class GanTransferMethods
 {
     /// <summary>Every method, in report order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["scratch", "diffaug", "ada", "transfer", "transfer-freezed", "projected"];
+    public static IReadOnlyList<string> Names { get; } = ["scratch", "diffaug", "ada", "transfer", "transfer-freezed"];
 
     /// <summary>One line on what each method is.</summary>
     public static string Describe(string method, int freezeD) => method switch
@@ -18,7 +17,6 @@ public static class GanTransferMethods
         "ada" => "scratch + the same augmentations, each with ADA's adaptive probability",
         "transfer" => "TransferGAN: G, D and EMA G from the source run (--init)",
         "transfer-freezed" => $"TransferGAN + FreezeD: --init and the first {freezeD} discriminator blocks frozen",
-        "projected" => "pretrained-feature D: frozen resnet18-imagenet stages, random projections, trainable heads; hinge loss + DiffAugment",
         _ => throw new InputException($"Unknown method '{method}' (known: {string.Join(", ", Names)})."),
     };
 
@@ -30,7 +28,6 @@ public static class GanTransferMethods
         "ada" => baseConfig with { Augmentation = DiffAugment.Diff, Ada = true },
         "transfer" => baseConfig with { InitFrom = sourceRun },
         "transfer-freezed" => baseConfig with { InitFrom = sourceRun, FreezeD = freezeD },
-        "projected" => throw new InputException("the projected method needs the pretrained-feature discriminator (not merged yet)."),
         _ => throw new InputException($"Unknown method '{method}' (known: {string.Join(", ", Names)})."),
     };
 }

@@ -15,7 +15,7 @@ public sealed class BenchGanTransferCommand : Command<BenchGanTransferCommand.Se
     {
         /// <summary>Methods.</summary>
         [CommandOption("--methods <LIST>")]
-        [Description("Comma-separated: scratch, diffaug, ada, transfer, transfer-freezed, projected (default all).")]
+        [Description("Comma-separated: scratch, diffaug, ada, transfer, transfer-freezed (default all).")]
         public string? Methods { get; init; }
 
         /// <summary>Seeds.</summary>
