@@ -59,6 +59,13 @@ public sealed record GanOptions
     /// <summary>The effective BatchNorm choice after applying the default rule.</summary>
     public bool UseDiscriminatorBatchNorm => DiscriminatorBatchNorm ?? !SpectralNorm;
 
+    /// <summary>
+    /// The pretrained-feature discriminator (<c>--d-backbone</c>): when set, every architecture trains against a
+    /// <see cref="ProjectedDiscriminator"/> instead of its own discriminator (a conditional one by projection). Null
+    /// (default): the architecture's own.
+    /// </summary>
+    public ProjectedDiscriminatorOptions? Projected { get; init; }
+
     /// <summary>Throws <see cref="InputException"/> naming the first option out of range.</summary>
     public void Validate()
     {
@@ -68,5 +75,12 @@ public sealed record GanOptions
         if (MlpHidden < 1) throw new InvalidOptionException($"{{0}} (the MLP hidden size) must be at least 1 (got {MlpHidden}).", "GanOptions.MlpHidden");
         if (ClassEmbeddingDim < 1) throw new InvalidOptionException($"{{0}} (the class embedding size) must be at least 1 (got {ClassEmbeddingDim}).", "GanOptions.ClassEmbeddingDim");
         if (SpectralNormIterations < 1) throw new InvalidOptionException($"{{0}} must be at least 1 power iteration (got {SpectralNormIterations}).", "GanOptions.SpectralNormIterations");
+        if (Projected is not null)
+        {
+            Projected.Validate();
+            if (Conditioning != ConditionalDiscriminator.Projection)
+                throw new InvalidOptionException("The pretrained-feature discriminator ({0}) conditions by projection only; leave out {1}.",
+                    "ProjectedDiscriminatorOptions.DBackbone", "GanOptions.Conditioning");
+        }
     }
 }
