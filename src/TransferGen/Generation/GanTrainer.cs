@@ -140,7 +140,11 @@ public static class GanTrainer
     {
         // The backbone of a pretrained-feature discriminator is resolved and checked before the run folder is made.
         (config, var dBackbone) = ProjectedGanSetup.Resolve(config, data.Shape);
-        if (config.Step.Loss == GanLossKind.WganGp && config.Model.UseDiscriminatorBatchNorm && config.Arch != "mlp" && config.Model.Projected is null)
+        var dBatchNorm = config.Model.Projected is null ? config.Model.UseDiscriminatorBatchNorm && config.Arch != "mlp" : config.Model.DiscriminatorBatchNorm ?? true;
+        if (config.Step.Loss == GanLossKind.WganGp && dBatchNorm && config.Model.Projected is not null)
+            throw new InvalidOptionException("WGAN-GP needs a discriminator without BatchNorm: set {0} to false for the heads of {1}, or use another {2}.",
+                "GanOptions.DiscriminatorBatchNorm", "ProjectedDiscriminatorOptions.DBackbone", "GanStepOptions.Loss");
+        if (config.Step.Loss == GanLossKind.WganGp && dBatchNorm)
             throw new InvalidOptionException("WGAN-GP needs a discriminator without BatchNorm: set {0} (which turns BatchNorm off) or use another {1}.",
                 "GanOptions.SpectralNorm", "GanStepOptions.Loss");
         var device = config.Device;

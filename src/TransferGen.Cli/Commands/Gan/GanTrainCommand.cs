@@ -90,7 +90,7 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
 
         /// <summary>The frozen feature network of a pretrained-feature discriminator.</summary>
         [CommandOption("--d-backbone <NAME|RUN>")]
-        [Description("Train against a pretrained-feature discriminator (Projected GAN): frozen early stages of resnet18-imagenet, or of the backbone of a `finetune` run folder, each followed by a fixed random 1x1 projection and a small trainable head. Hinge loss by default.")]
+        [Description("Train against a pretrained-feature discriminator (Projected GAN): frozen early stages of resnet18-imagenet, or of the backbone of a `finetune` run folder, each followed by a fixed random 1x1 projection and a small spectral-norm head. Hinge loss by default.")]
         public string? DBackbone { get; init; }
 
         /// <summary>The backbone's input side.</summary>
@@ -169,7 +169,8 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
                 config.Validate(requireData: true);
                 GanTrainer.CheckDiscriminatorBackbone(config);
                 new RunFolder(run).CheckNew(GanRunConfig.RunKind, s.Overwrite);
-                Console.Error.WriteLine($"Training {config.Arch} on {config.Data} into {run} for {config.Epochs} epoch(s){(config.DryRun ? " (dry run)" : "")}.");
+                var against = config.Model.Projected is { } projected ? $" against frozen {projected.DBackbone} features" : "";
+                Console.Error.WriteLine($"Training {config.Arch}{against} on {config.Data} into {run} for {config.Epochs} epoch(s){(config.DryRun ? " (dry run)" : "")}.");
                 var dataset = CliDatasets.Load(config.Data, config.ToDatasetOptions());
                 if (GanTrainingData.LabelsWarning(dataset, config) is { } warning) CliConsole.Warn(warning);
                 result = GanTrainer.Train(dataset, config, new RunFolder(run), callbacks, s.Overwrite, cancellationToken);

@@ -11,14 +11,14 @@ namespace TransferGen.Models.Gan;
 /// inside the GAN. The images are prepared as the backbone expects, inside the discriminator and differentiably; the
 /// backbone's early stages give feature maps at several scales; each map passes through a fixed random 1×1 projection
 /// (cross-channel mixing) into a small trainable head that ends in a logit map; the score is the mean over scales of
-/// each map's mean logit, plus, for a conditional model, a projection term per scale. Shapes for the defaults
+/// each scale's logit, plus, for a conditional model, a projection term per scale. Shapes for the defaults
 /// (ImageNet ResNet18 at 64 px, layer1–3; B = batch):
 /// <list type="table">
 /// <item><term>input</term><description>[B, 1, 32, 32] in [-1, 1] → [B, 3, 64, 64] BGR 0..255 minus the channel means</description></item>
-/// <item><term>layer1</term><description>[B, 64, 16, 16] → CCM → [B, 64, 16, 16] → [B, 128, 8, 8] → [B, 256, 4, 4] → logits [B, 1, 4, 4]</description></item>
-/// <item><term>layer2</term><description>[B, 128, 8, 8] → CCM → [B, 128, 8, 8] → [B, 256, 4, 4] → logits [B, 1, 4, 4]</description></item>
-/// <item><term>layer3</term><description>[B, 256, 4, 4] → CCM → [B, 256, 4, 4] → logits [B, 1, 4, 4]</description></item>
-/// <item><term>score</term><description>mean of the three mean logits (+ ⟨embed_s(y), mean φ_s⟩ per scale when conditional): [B]</description></item>
+/// <item><term>layer1</term><description>[B, 64, 16, 16] → CCM → [B, 64, 16, 16] → [B, 128, 8, 8] → φ [B, 256, 4, 4] → logit [B]</description></item>
+/// <item><term>layer2</term><description>[B, 128, 8, 8] → CCM → [B, 128, 8, 8] → φ [B, 256, 4, 4] → logit [B]</description></item>
+/// <item><term>layer3</term><description>[B, 256, 4, 4] → CCM → φ [B, 256, 4, 4] → logit [B]</description></item>
+/// <item><term>score</term><description>mean of the three logits (+ ⟨embed_s(y), mean φ_s⟩ per scale when conditional): [B]</description></item>
 /// </list>
 /// </summary>
 /// <remarks>
@@ -27,10 +27,12 @@ namespace TransferGen.Models.Gan;
 /// backbone's three channels, reorders RGB to BGR where the backbone wants it, then subtracts its mean and divides by
 /// its std — the differentiable counterpart of a classifier's input pipeline.</para>
 /// <para>The backbone's parameters never require gradients and it stays in eval mode, so a D update changes only the
-/// heads, while a G update's gradients flow through it to the images. Each head is a few stride-2 4×4 convolutions
-/// with spectral norm and LeakyReLU(0.2) down to a 4×4 map (none when the map is that small already), then a
-/// spectral-norm 3×3 convolution to one logit per position. Spectral norm is always on in the heads (as in Projected
-/// GAN), whatever <see cref="GanOptions.SpectralNorm"/> says. The projections are drawn from
+/// heads, while a G update's gradients flow through it to the images. Each head is a few of Projected GAN's down
+/// blocks (stride-2 4×4 convolution with spectral norm, BatchNorm, LeakyReLU(0.2)) down to a map of at most 4×4 φ
+/// (none when the map is that small already), then a spectral-norm convolution over the whole of φ to one logit, as
+/// DCGAN's last layer. Spectral norm is always on in the heads (as in Projected GAN), whatever
+/// <see cref="GanOptions.SpectralNorm"/> says; BatchNorm follows <see cref="GanOptions.DiscriminatorBatchNorm"/>
+/// (null: on). The projections are drawn from
 /// <see cref="ProjectedDiscriminatorOptions.ProjectionSeed"/> and kept as buffers (state-dict keys
 /// <c>scales.N.ccm</c>), so they are fixed, saved with the discriminator and identical when it is rebuilt.</para>
 /// <para>The state dict (what a checkpoint saves) leaves out the backbone when it is rebuilt from the registry, and
@@ -225,15 +227,19 @@ internal sealed class ProjectedScale : nn.Module<Tensor, Tensor?, Tensor>
 
         var layers = new List<nn.Module<Tensor, Tensor>>();
         var width = channels;
-        for (var side = size; side > FinalSize; side = (side + 1) / 2)
+        var batchNorm = options.DiscriminatorBatchNorm ?? true;
+        var side = size;
+        for (; side > FinalSize; side = (side + 1) / 2)
         {
             var next = Math.Min(2 * width, 4L * options.Ndf);
-            layers.Add(new SpectralNorm(Conv2d(width, next, 4, stride: 2, padding: 1), options.SpectralNormIterations));
+            layers.Add(new SpectralNorm(Conv2d(width, next, 4, stride: 2, padding: 1, bias: !batchNorm), options.SpectralNormIterations));
+            if (batchNorm) layers.Add(BatchNorm2d(next));
             layers.Add(LeakyReLU(0.2));
             width = next;
         }
         main = Sequential(layers);
-        @out = new SpectralNorm(Conv2d(width, 1, 3, stride: 1, padding: 1), options.SpectralNormIterations);
+        // Over the whole remaining map, as DCGAN's last layer: one logit per image and scale.
+        @out = new SpectralNorm(Conv2d(width, 1, (long)side, stride: 1L, padding: 0L), options.SpectralNormIterations);
         if (classCount is int k) embed = Embedding(k, width);
         RegisterComponents();
         GanInit.Dcgan(this);
@@ -252,7 +258,7 @@ internal sealed class ProjectedScale : nn.Module<Tensor, Tensor?, Tensor>
     {
         var mixed = functional.conv2d(map, ccm);                      // [B, C, S, S]
         var phi = main.call(mixed);                                   // [B, F, s, s]
-        var score = @out.call(phi).mean([1, 2, 3]);                   // mean logit: [B]
+        var score = @out.call(phi).reshape(-1);                       // logit: [B]
         if (embed is not null)
             score = score + (embed.call(labels!) * phi.mean([2, 3])).sum(1);   // + ⟨embed(y), mean φ⟩: [B]
         return score;

@@ -174,6 +174,26 @@ public class ProjectedDiscriminatorTests
     }
 
     [Theory]
+    [InlineData(GanLossKind.NonSaturating)]
+    [InlineData(GanLossKind.Hinge)]
+    [InlineData(GanLossKind.WganGp)]   // the penalty's double backward runs through the frozen backbone too
+    public void Every_loss_takes_a_finite_step(GanLossKind loss)
+    {
+        torch.manual_seed(8);
+        var (g, d) = GanFactory.Create("dcgan", new ImageShape(1, 32, 32), 0, TinyFeatureBackbone.Options() with { Ngf = 8 });
+        using var _g = g;
+        using var _d = d;
+        var step = new GanStepOptions { Loss = loss };
+        var (optG, optD) = step.CreateOptimizers(g, d);
+        using var rng = new torch.Generator(3);
+        using var real = rand([4, 1, 32, 32], generator: rng).mul_(2).sub_(1);
+        var result = GanStep.Run(g, d, optG, optD, real, null, step, rng);
+        Assert.True(result.IsFinite, result.ToString());
+        optG.Dispose();
+        optD.Dispose();
+    }
+
+    [Theory]
     [InlineData(24, 28, "at least 28")]
     [InlineData(64, 28, "no stage 'layer9'")]
     public void Options_that_do_not_fit_are_refused_in_one_sentence(int resolution, int imageSize, string expected)
