@@ -119,6 +119,13 @@ public static class CliApp
                 .WithExample("bench", "gan-transfer", "--out", "bench/gan-transfer")
                 .WithExample("bench", "gan-transfer", "--out", "bench/gan-transfer", "--resume")
                 .WithExample("bench", "gan-transfer", "--quick", "--out", "/tmp/gt");
+            bench.AddCommand<BenchGanStepCommand>("gan-step")
+                .WithDescription(CliHelpProvider.Describe(
+                    "Seconds per `gan train` step: DCGAN's discriminator beside pretrained-feature ones.",
+                    "Times GanStep (one D and one G update, batch 64, the 32-px DCGAN generator) for plain DCGAN and each "
+                    + "RESOLUTION:STAGES candidate, one step of each in turn so all see the same machine load; medians reported."))
+                .WithExample("bench", "gan-step")
+                .WithExample("bench", "gan-step", "--candidates", "64:layer1,layer2,layer3;128:layer2,layer3", "--json");
             bench.AddCommand<BenchMemoryCommand>("memory")
                 .WithDescription("RSS and live tensors over thousands of small fine-tune and GAN steps: memory must stay flat")
                 .WithExample("bench", "memory")

@@ -34,7 +34,10 @@ public sealed record GanStepOptions
     /// <summary>Adam β2. Default 0.999. WGAN-GP's paper used 0.9.</summary>
     public double Beta2 { get; init; } = 0.999;
 
-    /// <summary>Creates Adam for the generator and for the discriminator with these rates and betas, over the parameters that train (frozen ones excluded).</summary>
+    /// <summary>
+    /// Creates Adam for the generator and for the discriminator with these rates and betas, over the parameters that
+    /// require gradients (a pretrained-feature discriminator's frozen backbone gets no optimizer state).
+    /// </summary>
     public (optim.Optimizer Generator, optim.Optimizer Discriminator) CreateOptimizers(nn.Module generator, nn.Module discriminator) =>
         (optim.Adam(generator.parameters().Where(p => p.requires_grad), GeneratorLearningRate, Beta1, Beta2),
          optim.Adam(discriminator.parameters().Where(p => p.requires_grad), DiscriminatorLearningRate, Beta1, Beta2));

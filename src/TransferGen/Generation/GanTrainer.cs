@@ -120,13 +120,32 @@ public static class GanTrainer
         return (saved, checkpoint);
     }
 
+    /// <summary>
+    /// Checks, without loading data or building networks, that the pretrained-feature discriminator
+    /// <paramref name="config"/> asks for can be built: its backbone exists (registered, or a run folder through
+    /// <see cref="GanTrainingConfig.BackboneResolver"/>) and has the stages and input size asked for. An
+    /// <see cref="InputException"/> naming the problem (the image size is checked when training starts); nothing for a
+    /// run without one.
+    /// </summary>
+    public static void CheckDiscriminatorBackbone(GanTrainingConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ProjectedGanSetup.Resolve(config, shape: null);
+    }
+
     static string Escaped(string text) => text.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);
 
     // held: the run folder's lock when the caller took it (a resume); a new run takes it when it creates the folder.
     static GanTrainingResult Run(GanTrainingData data, GanTrainingConfig config, RunFolder? run, Checkpoint? resume, IO.FolderLock? held,
         bool overwrite, IEnumerable<ICallback>? extraCallbacks, CancellationToken cancellationToken)
     {
-        if (config.Step.Loss == GanLossKind.WganGp && config.Model.UseDiscriminatorBatchNorm && config.Arch != "mlp")
+        // The backbone of a pretrained-feature discriminator is resolved and checked before the run folder is made.
+        (config, var dBackbone) = ProjectedGanSetup.Resolve(config, data.Shape);
+        var dBatchNorm = config.Model.Projected is null ? config.Model.UseDiscriminatorBatchNorm && config.Arch != "mlp" : config.Model.DiscriminatorBatchNorm ?? true;
+        if (config.Step.Loss == GanLossKind.WganGp && dBatchNorm && config.Model.Projected is not null)
+            throw new InvalidOptionException("WGAN-GP needs a discriminator without BatchNorm: set {0} to false for the heads of {1}, or use another {2}.",
+                "GanOptions.DiscriminatorBatchNorm", "ProjectedDiscriminatorOptions.DBackbone", "GanStepOptions.Loss");
+        if (config.Step.Loss == GanLossKind.WganGp && dBatchNorm)
             throw new InvalidOptionException("WGAN-GP needs a discriminator without BatchNorm: set {0} (which turns BatchNorm off) or use another {1}.",
                 "GanOptions.SpectralNorm", "GanStepOptions.Loss");
         var device = config.Device;
@@ -141,7 +160,6 @@ public static class GanTrainer
         manual_seed(config.Seed);
         var (g, d) = GanFactory.Create(config.Arch, data.Shape, data.Classes.Count, config.Model);
         var emaG = GanFactory.CreateGenerator(config.Arch, data.Shape, data.Classes.Count, config.Model);
-        var info = new GanModelInfo(config.Arch, data.Shape.Channels, data.Shape.Height, data.Classes, conditional, config.Model);
         var keepEma = false;
         try
         {
@@ -149,6 +167,9 @@ public static class GanTrainer
             if (resume is null && config.InitFrom is { } from)
                 initSource = GanTransfer.Initialize(from, config, data.Shape, data.Classes.Count, g, d, emaG);
             GanTransfer.Freeze(d, config.FreezeD);
+            if (d is ProjectedDiscriminator projected && resume is null)
+                config = config with { Model = config.Model with { Projected = ProjectedGanSetup.Freeze(projected, dBackbone!, resumed: false) } };
+            var info = new GanModelInfo(config.Arch, data.Shape.Channels, data.Shape.Height, data.Classes, conditional, config.Model);
             g.to(device);
             d.to(device);
             emaG.to(device);
@@ -180,6 +201,7 @@ public static class GanTrainer
                 IO.AtomicFile.RemoveStale(run.Path);   // half-written files of the killed process
                 resume.Restore(context);
                 resumedFrom = resume.State.EpochsCompleted;
+                if (d is ProjectedDiscriminator restored) ProjectedGanSetup.Freeze(restored, dBackbone!, resumed: true);
             }
             if (run is not null) WriteConfig(run, config, data, info, initSource);
 

@@ -63,6 +63,15 @@ public sealed record GanTrainingConfig
     [System.Text.Json.Serialization.JsonIgnore]
     public TorchSharp.torch.Device Device { get; init; } = TorchSharp.torch.CPU;
 
+    /// <summary>
+    /// Turns a <see cref="ProjectedDiscriminatorOptions.DBackbone"/> that is not a registered backbone name (a run
+    /// folder) into a backbone, or returns null when it cannot. The CLI passes Transfer's run-folder resolver (this layer
+    /// cannot see run folders of classifiers); null accepts registered names only. Only a new run needs it: a resume
+    /// rebuilds the discriminator from config.json and the checkpoint. Not among the recorded options.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Func<string, Models.BackboneSpec?>? BackboneResolver { get; init; }
+
     /// <summary>A smoke run: a couple of steps on a few images, to exercise the real code path in seconds.</summary>
     public bool DryRun { get; init; }
 

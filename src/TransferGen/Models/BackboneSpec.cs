@@ -62,6 +62,14 @@ public sealed record BackboneSpec(
     /// </summary>
     public int? InputChannels { get; init; }
 
+    /// <summary>
+    /// The registered name of the architecture this backbone builds, when that is not <see cref="Name"/>: a run folder
+    /// used as a backbone (<c>--backbone RUN</c>) names the registry entry its chain of runs started from, so its
+    /// structure can be rebuilt from the registry alone (as the pretrained-feature discriminator does on a resume).
+    /// Null: <see cref="Name"/> itself.
+    /// </summary>
+    public string? Architecture { get; init; }
+
     /// <summary>The stage called <paramref name="name"/>; an <see cref="InputException"/> listing the stages when absent.</summary>
     public BackboneStage Stage(string name) =>
         Stages.FirstOrDefault(s => s.Name == name)

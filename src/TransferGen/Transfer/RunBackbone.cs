@@ -31,6 +31,9 @@ public static class RunBackbone
     {
         var run = RunFolder.Existing(path);
         var name = FullName(path);
+        // Another kind of run (a GAN's) has a config.json of another shape: say what it is rather than what fails to parse.
+        if (RunFolder.ReadKind(run.Path) is { } kind && !RunConfig.Kinds.Contains(kind))
+            throw new InputException($"{path} is a '{kind}' run, not the run folder of `transfergen pretrain` or `finetune`, so it has no trained backbone.");
         if (!File.Exists(run.ModelPath))
             throw new InputException($"{path}: the run has no model.pt (it stopped before its first epoch ended), so it has no trained backbone.");
         var config = RunFolder.ReadJson<RunConfig>(run.ConfigPath);
@@ -123,6 +126,7 @@ public static class RunBackbone
         {
             InputSizeMultiple = architecture.InputSizeMultiple,
             InputChannels = channels,
+            Architecture = architecture.Architecture ?? architecture.Name,
         };
     }
 }

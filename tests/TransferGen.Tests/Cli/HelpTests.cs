@@ -11,7 +11,7 @@ public class HelpTests
     static readonly Dictionary<string, string[]> Branches = new()
     {
         ["data"] = ["info"],
-        ["bench"] = ["throughput", "gan", "gan-transfer", "memory", "fuzz", "transfer"],
+        ["bench"] = ["throughput", "gan", "gan-transfer", "gan-step", "memory", "fuzz", "transfer"],
         ["gan"] = ["train", "sample", "evaluate"],
     };
 
@@ -75,7 +75,7 @@ public class HelpTests
 
     [Theory]
     [InlineData("finetune", "--data", "--backbone", "--weights", "--freeze", "--probe-epochs", "--source", "--lambda", "--resume", "--json")]
-    [InlineData("gan train", "--data", "--arch", "--loss", "--conditioning", "--spectral-norm", "--resume", "--dry-run")]
+    [InlineData("gan train", "--data", "--arch", "--loss", "--conditioning", "--spectral-norm", "--d-backbone", "--d-resolution", "--d-stages", "--resume", "--dry-run")]
     [InlineData("lr-find", "--min-lr", "--max-lr", "--steps", "--backbone", "--freeze")]
     [InlineData("pretrain", "--arch", "--data", "--out", "--resume")]
     public void A_commands_help_shows_its_options(string command, params string[] options)

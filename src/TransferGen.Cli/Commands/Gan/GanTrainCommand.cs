@@ -5,7 +5,9 @@ using TransferGen.Data;
 using TransferGen.Generation;
 using TransferGen.Generation.Augmentation;
 using TransferGen.Training;
+using TransferGen.Models;
 using TransferGen.Models.Gan;
+using TransferGen.Transfer;
 
 namespace TransferGen.Cli.Commands.Gan;
 
@@ -113,6 +115,21 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
         [Description("Spectral normalization in every discriminator layer (BatchNorm is then off in D).")]
         public bool SpectralNorm { get; init; }
 
+        /// <summary>The frozen feature network of a pretrained-feature discriminator.</summary>
+        [CommandOption("--d-backbone <NAME|RUN>")]
+        [Description("Train against a pretrained-feature discriminator (Projected GAN): frozen early stages of resnet18-imagenet, or of the backbone of a `finetune` run folder, each followed by a fixed random 1x1 projection and a small spectral-norm head. Hinge loss by default.")]
+        public string? DBackbone { get; init; }
+
+        /// <summary>The backbone's input side.</summary>
+        [CommandOption("--d-resolution <N>")]
+        [Description("With --d-backbone: side the images are upsampled to before the backbone (a multiple of 32 for resnet18-imagenet, at least the image size). Default 64.")]
+        public int? DResolution { get; init; }
+
+        /// <summary>The tapped stages.</summary>
+        [CommandOption("--d-stages <S,...>")]
+        [Description("With --d-backbone: comma-separated backbone stages to tap, in forward order (see `transfergen backbones`). Default layer1,layer2,layer3.")]
+        public string? DStages { get; init; }
+
         /// <summary>Batch size.</summary>
         [CommandOption("--batch-size <B>")]
         [Description("Images per step. Default 64.")]
@@ -188,8 +205,10 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
                 // Refusals first, so nothing announces a run that will not start.
                 config.Validate(requireData: true);
                 if (config.InitFrom is { } source) GanTransfer.CheckSource(source, config, shape: null);
+                GanTrainer.CheckDiscriminatorBackbone(config);
                 new RunFolder(run).CheckNew(GanRunConfig.RunKind, s.Overwrite);
-                Console.Error.WriteLine($"Training {config.Arch} on {config.Data} into {run} for {config.Epochs} epoch(s){(config.DryRun ? " (dry run)" : "")}.");
+                var against = config.Model.Projected is { } projected ? $" against frozen {projected.DBackbone} features" : "";
+                Console.Error.WriteLine($"Training {config.Arch}{against} on {config.Data} into {run} for {config.Epochs} epoch(s){(config.DryRun ? " (dry run)" : "")}.");
                 var dataset = CliDatasets.Load(config.Data, config.ToDatasetOptions());
                 if (GanTrainingData.LabelsWarning(dataset, config) is { } warning) CliConsole.Warn(warning);
                 result = GanTrainer.Train(dataset, config, new RunFolder(run), callbacks, s.Overwrite, cancellationToken);
@@ -239,7 +258,7 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
             Ada = s.Ada,
             AdaTarget = s.AdaTarget ?? defaults.AdaTarget,
             AdaSpeedImages = s.AdaSpeedImages ?? defaults.AdaSpeedImages,
-            Model = new GanOptions { SpectralNorm = s.SpectralNorm, Conditioning = ParseConditioning(s.Conditioning, s.Arch) },
+            Model = new GanOptions { SpectralNorm = s.SpectralNorm, Conditioning = ParseConditioning(s.Conditioning, s.Arch), Projected = ParseProjected(s) },
             Step = steps with
             {
                 Loss = s.Loss is null ? steps.Loss : GanLoss.Parse(s.Loss),
@@ -247,7 +266,30 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
                 DiscriminatorLearningRate = s.DLr ?? steps.DiscriminatorLearningRate,
             },
         };
-        return config;
+        // Hinge loss (and, once it exists, DiffAugment) unless the user chose otherwise.
+        config = ProjectedGanDefaults.Apply(config, lossChosen: s.Loss is not null);
+        return config with { BackboneResolver = RunFolderBackbone };
+    }
+
+    /// <summary>A run folder named by --d-backbone: the backbone of that `finetune` or `pretrain` run; null for any other name.</summary>
+    static BackboneSpec? RunFolderBackbone(string name) => RunBackbone.IsFolderName(name) ? RunBackbone.Load(name) : null;
+
+    static ProjectedDiscriminatorOptions? ParseProjected(Settings s)
+    {
+        if (s.DBackbone is null)
+        {
+            if (s.DResolution is not null || s.DStages is not null)
+                throw new InputException("--d-resolution and --d-stages configure the pretrained-feature discriminator; give them with --d-backbone.");
+            return null;
+        }
+        var defaults = new ProjectedDiscriminatorOptions();
+        return defaults with
+        {
+            DBackbone = s.DBackbone,
+            DResolution = s.DResolution ?? defaults.DResolution,
+            DStages = s.DStages is null ? defaults.DStages
+                : s.DStages.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        };
     }
 
     static ConditionalDiscriminator ParseConditioning(string? value, string? arch)

@@ -102,15 +102,40 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
     {
         if (valueName != InputName && !_steps.Any(s => s.Outputs.Contains(valueName)))
             throw new ArgumentException($"no node computes '{valueName}'", nameof(valueName));
-        return Run(input, valueName);
+        return Run(input, [valueName], stopEarly: false)[0];
     }
 
-    Tensor Run(Tensor input, string target)
+    /// <summary>
+    /// Runs the graph on <paramref name="input"/> only as far as needed to compute every value in
+    /// <paramref name="valueNames"/> (the nodes after the last of them are skipped) and returns those values, in that
+    /// order, as new unflattened tensors: the feature maps of a network's early stages cost only those stages.
+    /// </summary>
+    /// <exception cref="ArgumentException">No node computes one of the values.</exception>
+    internal Tensor[] ForwardToValues(Tensor input, IReadOnlyList<string> valueNames)
     {
-        // The scope frees every intermediate if an op throws; on success they are already disposed one by one.
+        foreach (var name in valueNames)
+            if (name != InputName && !_steps.Any(s => s.Outputs.Contains(name)))
+                throw new ArgumentException($"no node computes '{name}'", nameof(valueNames));
+        return Run(input, valueNames, stopEarly: true);
+    }
+
+    Tensor Run(Tensor input, string target) => Run(input, [target], stopEarly: false)[0];
+
+    Tensor[] Run(Tensor input, IReadOnlyList<string> targets, bool stopEarly)
+    {
+        // The scope frees every intermediate if an op throws; on success they are already disposed one by one (what is
+        // left when the run stops early goes with the scope).
         using var scope = NewDisposeScope();
+        var wanted = new HashSet<string>(targets, StringComparer.Ordinal);
+        var last = _steps.Count - 1;
+        if (stopEarly)
+        {
+            last = -1;
+            for (int i = 0; i < _steps.Count; i++)
+                if (_steps[i].Outputs.Any(wanted.Contains)) last = i;
+        }
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [InputName] = input };
-        for (int i = 0; i < _steps.Count; i++)
+        for (int i = 0; i <= last; i++)
         {
             var step = _steps[i];
             var args = new Tensor?[step.Args.Length];
@@ -136,19 +161,26 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
             for (int o = 0; o < outputs.Length; o++)
             {
                 string name = o < step.Outputs.Count ? step.Outputs[o] : "";
-                if (name.Length > 0 && (_lastUse.ContainsKey(name) || name == target)) values[name] = outputs[o];
+                if (name.Length > 0 && (_lastUse.ContainsKey(name) || wanted.Contains(name))) values[name] = outputs[o];
                 else outputs[o].Dispose();
             }
             foreach (var arg in step.Args)
             {
-                if (arg.Kind == OnnxArgKind.Value && _lastUse[arg.Name] == i && arg.Name != InputName && arg.Name != target
+                if (arg.Kind == OnnxArgKind.Value && _lastUse[arg.Name] == i && arg.Name != InputName && !wanted.Contains(arg.Name)
                     && values.Remove(arg.Name, out var dead))
                     dead.Dispose();
             }
         }
-        var result = values[target];
-        if (ReferenceEquals(result, input)) result = input.alias();
-        return result.MoveToOuterDisposeScope();
+        var results = new Tensor[targets.Count];
+        for (int t = 0; t < targets.Count; t++)
+        {
+            var result = values[targets[t]];
+            // A value asked for twice (or the input itself) is handed out as separate tensors, each the caller's to dispose.
+            if (ReferenceEquals(result, input) || results.Take(t).Any(r => ReferenceEquals(r, result))) result = result.alias();
+            results[t] = result;
+        }
+        foreach (var result in results) result.MoveToOuterDisposeScope();
+        return results;
     }
 
     // A pool with no convolution or pooling after it whose window equals the feature map at the file's input

@@ -45,11 +45,17 @@ public static class GanFactory
         };
     }
 
-    /// <summary>Creates only a discriminator. Parameters as for <see cref="Create"/>.</summary>
+    /// <summary>
+    /// Creates only a discriminator. Parameters as for <see cref="Create"/>. With <see cref="GanOptions.Projected"/> set
+    /// (and resolved) it is a <see cref="ProjectedDiscriminator"/> for any architecture, conditional for "cdcgan".
+    /// </summary>
     public static GanDiscriminator CreateDiscriminator(string arch, ImageShape shape, int classCount, GanOptions? options = null)
     {
         options ??= new GanOptions();
-        return Normalize(arch) switch
+        var name = Normalize(arch);
+        if (options.Projected is not null)
+            return new ProjectedDiscriminator(shape, name == "cdcgan" ? Classes(classCount) : null, options);
+        return name switch
         {
             "mlp" => new MlpDiscriminator(shape, options),
             "dcgan" => new DcganDiscriminator(shape, null, options),

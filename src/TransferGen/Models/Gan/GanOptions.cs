@@ -59,6 +59,13 @@ public sealed record GanOptions
     /// <summary>The effective BatchNorm choice after applying the default rule.</summary>
     public bool UseDiscriminatorBatchNorm => DiscriminatorBatchNorm ?? !SpectralNorm;
 
+    /// <summary>
+    /// The pretrained-feature discriminator (<c>--d-backbone</c>): when set, every architecture trains against a
+    /// <see cref="ProjectedDiscriminator"/> instead of its own discriminator (a conditional one by projection). Null
+    /// (default): the architecture's own.
+    /// </summary>
+    public ProjectedDiscriminatorOptions? Projected { get; init; }
+
     /// <summary>Throws <see cref="InputException"/> naming the first option out of range.</summary>
     public void Validate()
     {
@@ -70,5 +77,12 @@ public sealed record GanOptions
         if (ClassEmbeddingDim is < 1 or > 4096) throw new InvalidOptionException($"{{0}} (the class embedding size) must be between 1 and 4096 (got {ClassEmbeddingDim}).", "GanOptions.ClassEmbeddingDim");
         if (SpectralNormIterations is < 1 or > 100) throw new InvalidOptionException($"{{0}} must be between 1 and 100 power iterations (got {SpectralNormIterations}).", "GanOptions.SpectralNormIterations");
         if (!Enum.IsDefined(Conditioning)) throw new InvalidOptionException($"{{0}} {(int)Conditioning} is not a conditioning kind.", "GanOptions.Conditioning");
+        if (Projected is not null)
+        {
+            Projected.Validate();
+            if (Conditioning != ConditionalDiscriminator.Projection)
+                throw new InvalidOptionException("The pretrained-feature discriminator ({0}) conditions by projection only; leave out {1}.",
+                    "ProjectedDiscriminatorOptions.DBackbone", "GanOptions.Conditioning");
+        }
     }
 }
