@@ -58,7 +58,8 @@ public sealed class GanStepWorkload : IThroughputWorkload
         if (candidate.Projected is { } projected)
             model = model with { Projected = projected.Resolve(BackboneRegistry.Get(projected.DBackbone), seed) };
         (generator, discriminator) = GanFactory.Create("dcgan", Shape, 0, model);
-        step = ProjectedGanDefaults.Apply(new GanTrainingConfig { Model = model }, lossChosen: false).Step;
+        // The loss default only: the step times the discriminator designs, and augmenting is the same cost for each.
+        step = ProjectedGanDefaults.Apply(new GanTrainingConfig { Model = model }, lossChosen: false, augmentationChosen: true).Step;
         (optimizerG, optimizerD) = step.CreateOptimizers(generator, discriminator);
         generator.train();
         discriminator.train();

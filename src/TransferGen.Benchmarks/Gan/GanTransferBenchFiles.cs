@@ -12,7 +12,8 @@ public static class GanTransferBenchFiles
 {
     /// <summary>
     /// Whether <paramref name="folder"/> may take the benchmark: a new or empty folder, or with <paramref name="resume"/>
-    /// one holding this benchmark's results with the same options (returned, to continue). Anything else is one sentence.
+    /// one holding this benchmark's results with the same budget (returned, to continue, with the methods and seeds of
+    /// <paramref name="options"/> added to its own). Anything else is one sentence.
     /// </summary>
     public static GanTransferBenchReport? Check(string folder, bool resume, GanTransferBenchOptions options)
     {
@@ -31,9 +32,17 @@ public static class GanTransferBenchFiles
             {
                 throw new InputException($"{results} is not a gan-transfer report ({e.Message}).", e);
             }
-            if (JsonSerializer.Serialize(report.Options, JsonDefaults.Options) != JsonSerializer.Serialize(options, JsonDefaults.Options))
-                throw new InputException($"{results} was made with other options; --resume continues with the same ones (see its command line: {report.CommandLine}).");
-            return report;
+            if (Budget(report.Options) != Budget(options))
+                throw new InputException($"{results} was made with other options; --resume continues with the same ones, or adds methods and seeds (see its command line: {report.CommandLine}).");
+            // Methods and seeds may be added: the report then covers the old ones and the new.
+            return report with
+            {
+                Options = report.Options with
+                {
+                    Methods = [.. report.Options.Methods.Union(options.Methods)],
+                    Seeds = [.. report.Options.Seeds.Union(options.Seeds)],
+                },
+            };
         }
         if (resume && Directory.Exists(folder) && !Training.RunFolder.IsEmpty(folder))
             throw new InputException($"{folder} holds no gan-transfer results.json to resume.");
@@ -41,6 +50,10 @@ public static class GanTransferBenchFiles
             throw new InputException($"{folder} is not empty; choose a new or empty folder (TransferGen never writes among files it did not write).");
         return null;
     }
+
+    /// <summary>The options every run of one report must share: all but the methods and seeds.</summary>
+    static string Budget(GanTransferBenchOptions options) =>
+        JsonSerializer.Serialize(options with { Methods = [], Seeds = [] }, JsonDefaults.Options);
 
     /// <summary>Rewrites every output file (each atomically).</summary>
     public static void Save(string folder, GanTransferBenchReport report)

@@ -25,6 +25,7 @@ public static class GanTransferBenchmark
     {
         Validate(options);
         var previous = GanTransferBenchFiles.Check(outDir, resume, options);
+        if (previous is not null) options = previous.Options;   // a resume continues every method and seed, old and new
         IO.AtomicFile.CreateFolder(outDir);
         using var held = IO.FolderLock.Acquire(outDir);
 

@@ -1,4 +1,5 @@
 using TransferGen.Data;
+using TransferGen.Generation.Augmentation;
 using TransferGen.Models;
 using TransferGen.Models.Gan;
 
@@ -15,27 +16,27 @@ public static class ProjectedGanDefaults
     public const GanLossKind Loss = GanLossKind.Hinge;
 
     /// <summary>
+    /// The augmentation: DiffAugment's <c>color,translation,cutout</c> of everything the discriminator sees, as Projected
+    /// GAN trains on every dataset. Without it the frozen features separate the first, nearly identical fakes from the
+    /// real images at once and the generator collapses (docs/projected-discriminator.md).
+    /// </summary>
+    public const string Augmentation = DiffAugment.Diff;
+
+    /// <summary>
     /// <paramref name="config"/> with the projected-discriminator defaults applied where the caller left the choice
     /// open; unchanged when it has no <see cref="GanOptions.Projected"/>.
     /// </summary>
     /// <param name="config">The run's options.</param>
     /// <param name="lossChosen">True when the user picked the loss (then it stays).</param>
-    public static GanTrainingConfig Apply(GanTrainingConfig config, bool lossChosen)
+    /// <param name="augmentationChosen">True when the user picked the augmentation, <c>none</c> included (then it stays).</param>
+    public static GanTrainingConfig Apply(GanTrainingConfig config, bool lossChosen, bool augmentationChosen)
     {
         ArgumentNullException.ThrowIfNull(config);
         if (config.Model.Projected is null) return config;
         if (!lossChosen) config = config with { Step = config.Step with { Loss = Loss } };
-        config = ApplyAugmentationDefault(config);
+        if (!augmentationChosen) config = config with { Augmentation = Augmentation };
         return config;
     }
-
-    /// <summary>
-    /// The place for the second default Projected GAN trains with: DiffAugment (Zhao et al. 2020) of everything the
-    /// discriminator sees, policy <c>color,translation,cutout</c>. DiffAugment (<c>--augment diff</c>) is being built on
-    /// another branch; until it is merged this returns <paramref name="config"/> unchanged. When it lands, set its
-    /// option here unless the user chose an augmentation.
-    /// </summary>
-    static GanTrainingConfig ApplyAugmentationDefault(GanTrainingConfig config) => config;
 }
 
 /// <summary>Resolves and checks the pretrained-feature discriminator of a run before any network is built.</summary>

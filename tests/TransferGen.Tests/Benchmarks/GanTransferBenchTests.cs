@@ -40,6 +40,24 @@ public sealed class GanTransferBenchTests
         Assert.Throws<InputException>(() => GanTransferBenchFiles.Check(outDir, resume: true, options with { Steps = 6 }));
         var resumed = GanTransferBenchmark.Run(options, outDir, "test", resume: true, saved: r => GanTransferBenchFiles.Save(outDir, r));
         Assert.Equal(report.Runs.SelectMany(r => r.Scores), resumed.Runs.SelectMany(r => r.Scores));
+
+        // A resume may add a method (or a seed): the old runs stay as they were, the new one is trained and reported.
+        var extended = GanTransferBenchmark.Run(options with { Methods = ["diffaug"] }, outDir, "test", resume: true,
+            saved: r => GanTransferBenchFiles.Save(outDir, r));
+        Assert.Equal(["scratch", "transfer-freezed", "diffaug"], extended.Options.Methods);
+        Assert.Equal(report.Runs.SelectMany(r => r.Scores), extended.Runs.Take(2).SelectMany(r => r.Scores));
+        Assert.Equal([2, 4], extended.Runs[2].Scores.Select(s => s.Step));
+        Assert.Contains("| diffaug |", File.ReadAllText(Path.Combine(outDir, "results.md")));
+    }
+
+    [Fact]
+    public void The_projected_method_trains_against_resnet18_with_hinge_loss_and_diffaugment()
+    {
+        var config = GanTransferMethods.Apply("projected", new TransferGen.Generation.GanTrainingConfig(), "source", 2);
+        Assert.Equal("resnet18-imagenet", config.Model.Projected!.DBackbone);
+        Assert.Equal(TransferGen.Generation.GanLossKind.Hinge, config.Step.Loss);
+        Assert.Equal("diff", config.Augmentation);
+        Assert.Null(config.InitFrom);
     }
 
     [Fact]

@@ -42,6 +42,7 @@ public class ProjectedGanCommandTests
         {
             var o = config.RootElement.GetProperty("options");
             Assert.Equal("hinge", o.GetProperty("step").GetProperty("loss").GetString());
+            Assert.Equal("diff", o.GetProperty("augmentation").GetString());
             var projected = o.GetProperty("model").GetProperty("projected");
             Assert.Equal("registry", projected.GetProperty("weights").GetString());
             Assert.Equal(32, projected.GetProperty("d_resolution").GetInt32());

@@ -9,6 +9,7 @@ namespace TransferGen.Tests.Generation;
 
 /// <summary>`gan train --augment` and `--ada` through the trainer: the D step sees augmented images, ADA's p is logged,
 /// checkpointed and resumed bit for bit, and the default path is untouched.</summary>
+[Collection(nameof(TransferGen.Tests.Transfer.SerialTorchTests))]   // bit-for-bit resumes
 public class GanAugmentationTrainingTests
 {
     static string TinyIdx(TempFolder temp, int count)

@@ -12,6 +12,7 @@ using static TorchSharp.torch;
 namespace TransferGen.Tests.Generation;
 
 /// <summary>GAN transfer (--init) and FreezeD (--freeze-d): what starts from the source, what trains, what resumes.</summary>
+[Collection(nameof(TransferGen.Tests.Transfer.SerialTorchTests))]   // bit-for-bit resumes
 public sealed class GanTransferTests
 {
     static ImageDataset Data(int seed, IReadOnlyList<string>? classes = null) =>

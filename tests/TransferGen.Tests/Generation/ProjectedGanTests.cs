@@ -10,6 +10,7 @@ using TransferGen.Transfer;
 namespace TransferGen.Tests.Generation;
 
 /// <summary>GAN runs with a pretrained-feature discriminator, in process, on the tiny stand-in backbone.</summary>
+[Collection(nameof(SerialTorchTests))]   // bit-for-bit resumes: no other test may change LibTorch's thread count meanwhile
 public class ProjectedGanTests
 {
     static string TinyIdx(TempFolder temp, int count)
@@ -35,7 +36,7 @@ public class ProjectedGanTests
             Projected = new ProjectedDiscriminatorOptions { DBackbone = backbone, DResolution = 32, DStages = ["stem", "layer1", "layer2"] },
         },
         BackboneResolver = name => RunBackbone.IsFolderName(name) ? RunBackbone.Load(name) : null,
-    }, lossChosen: false);
+    }, lossChosen: false, augmentationChosen: false);
 
     static void AssertSameRun(string straight, string resumed)
     {
@@ -62,7 +63,8 @@ public class ProjectedGanTests
         AssertSameRun(temp["straight"], temp["resumed"]);
 
         var config = GanRunConfig.Read(new RunFolder(temp["resumed"])).Options;
-        Assert.Equal(GanLossKind.Hinge, config.Step.Loss);   // the projected default
+        Assert.Equal(GanLossKind.Hinge, config.Step.Loss);   // the projected defaults
+        Assert.Equal(ProjectedGanDefaults.Augmentation, config.Augmentation);
         var projected = config.Model.Projected!;
         Assert.Equal(FrozenBackboneWeights.Registry, projected.Weights);
         Assert.Equal(TinyFeatureBackbone.Name, projected.Architecture);

@@ -82,7 +82,7 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
 
         /// <summary>Differentiable augmentation of D's inputs.</summary>
         [CommandOption("--augment <POLICY>")]
-        [Description("Differentiable augmentation of everything the discriminator sees (DiffAugment): none (default), diff (= color,translation,cutout) or a comma list of color, translation, cutout. With --ada the default is diff.")]
+        [Description("Differentiable augmentation of everything the discriminator sees (DiffAugment): none (default), diff (= color,translation,cutout) or a comma list of color, translation, cutout. With --ada or --d-backbone the default is diff.")]
         public string? Augmentation { get; init; }
 
         /// <summary>Adaptive augmentation probability.</summary>
@@ -117,7 +117,7 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
 
         /// <summary>The frozen feature network of a pretrained-feature discriminator.</summary>
         [CommandOption("--d-backbone <NAME|RUN>")]
-        [Description("Train against a pretrained-feature discriminator (Projected GAN): frozen early stages of resnet18-imagenet, or of the backbone of a `finetune` run folder, each followed by a fixed random 1x1 projection and a small spectral-norm head. Hinge loss by default.")]
+        [Description("Train against a pretrained-feature discriminator (Projected GAN): frozen early stages of resnet18-imagenet, or of the backbone of a `finetune` run folder, each followed by a fixed random 1x1 projection and a small spectral-norm head. Hinge loss and --augment diff by default.")]
         public string? DBackbone { get; init; }
 
         /// <summary>The backbone's input side.</summary>
@@ -266,8 +266,8 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
                 DiscriminatorLearningRate = s.DLr ?? steps.DiscriminatorLearningRate,
             },
         };
-        // Hinge loss (and, once it exists, DiffAugment) unless the user chose otherwise.
-        config = ProjectedGanDefaults.Apply(config, lossChosen: s.Loss is not null);
+        // Hinge loss and DiffAugment unless the user chose otherwise (--ada chooses the augmentation too).
+        config = ProjectedGanDefaults.Apply(config, lossChosen: s.Loss is not null, augmentationChosen: s.Augmentation is not null || s.Ada);
         return config with { BackboneResolver = RunFolderBackbone };
     }
 
