@@ -8,7 +8,7 @@ namespace TransferGen.Benchmarks.Gan;
 public static class GanTransferMethods
 {
     /// <summary>Every method, in report order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["scratch", "diffaug", "ada", "transfer", "transfer-freezed", "projected"];
+    public static IReadOnlyList<string> Names { get; } = ["scratch", "diffaug", "ada", "transfer", "transfer-freezed", "transfer-diffaug", "projected"];
 
     /// <summary>One line on what each method is.</summary>
     public static string Describe(string method, int freezeD) => method switch
@@ -18,6 +18,7 @@ public static class GanTransferMethods
         "ada" => "scratch + the same augmentations, each with ADA's adaptive probability",
         "transfer" => "TransferGAN: G, D and EMA G from the source run (--init)",
         "transfer-freezed" => $"TransferGAN + FreezeD: --init and the first {freezeD} discriminator blocks frozen",
+        "transfer-diffaug" => "TransferGAN + DiffAugment: --init and the same augmentations of everything D sees",
         "projected" => "pretrained-feature D (--d-backbone resnet18-imagenet at its defaults: hinge loss, DiffAugment)",
         _ => throw new InputException($"Unknown method '{method}' (known: {string.Join(", ", Names)})."),
     };
@@ -30,6 +31,7 @@ public static class GanTransferMethods
         "ada" => baseConfig with { Augmentation = DiffAugment.Diff, Ada = true },
         "transfer" => baseConfig with { InitFrom = sourceRun },
         "transfer-freezed" => baseConfig with { InitFrom = sourceRun, FreezeD = freezeD },
+        "transfer-diffaug" => baseConfig with { InitFrom = sourceRun, Augmentation = DiffAugment.Diff },
         "projected" => ProjectedGanDefaults.Apply(
             baseConfig with { Model = baseConfig.Model with { Projected = new ProjectedDiscriminatorOptions() } },
             lossChosen: false, augmentationChosen: false),

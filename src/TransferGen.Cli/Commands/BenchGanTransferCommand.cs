@@ -15,7 +15,7 @@ public sealed class BenchGanTransferCommand : Command<BenchGanTransferCommand.Se
     {
         /// <summary>Methods.</summary>
         [CommandOption("--methods <LIST>")]
-        [Description("Comma-separated: scratch, diffaug, ada, transfer, transfer-freezed (default all).")]
+        [Description("Comma-separated: scratch, diffaug, ada, transfer, transfer-freezed, transfer-diffaug, projected (default all; projected is several times slower per step than the rest).")]
         public string? Methods { get; init; }
 
         /// <summary>Seeds.</summary>
@@ -61,7 +61,7 @@ public sealed class BenchGanTransferCommand : Command<BenchGanTransferCommand.Se
 
         /// <summary>Continue an interrupted benchmark.</summary>
         [CommandOption("--resume")]
-        [Description("Continue the benchmark in --out with the same options: finished scores are kept, an unfinished run resumes from its checkpoint.")]
+        [Description("Continue the benchmark in --out with the same budget: finished scores are kept, an unfinished run resumes from its checkpoint, and --methods/--seeds may add methods and seeds.")]
         public bool Resume { get; init; }
 
         /// <summary>Smoke run.</summary>

@@ -61,6 +61,17 @@ public sealed class GanTransferBenchTests
     }
 
     [Fact]
+    public void Every_method_has_a_description_and_transfer_diffaug_combines_init_with_diffaugment()
+    {
+        foreach (var method in GanTransferMethods.Names) Assert.False(string.IsNullOrWhiteSpace(GanTransferMethods.Describe(method, 2)));
+        var config = GanTransferMethods.Apply("transfer-diffaug", new TransferGen.Generation.GanTrainingConfig(), "source", 2);
+        Assert.Equal("source", config.InitFrom);
+        Assert.Equal("diff", config.Augmentation);
+        Assert.Equal(0, config.FreezeD);
+        Assert.False(config.Ada);
+    }
+
+    [Fact]
     public void Unknown_methods_and_overlapping_classes_are_refused()
     {
         using var temp = new TempFolder();
