@@ -113,7 +113,7 @@ public static class CliApp
                 .WithExample("bench", "gan", "--out", "bench/gan");
             bench.AddCommand<BenchGanTransferCommand>("gan-transfer")
                 .WithDescription(CliHelpProvider.Describe(
-                    "Small-data GAN recipes on one budget: scratch, DiffAugment, ADA, TransferGAN, TransferGAN + FreezeD.",
+                    "Small-data GAN recipes: scratch, DiffAugment, ADA, TransferGAN (+ FreezeD, + DiffAugment), projected.",
                     "A source cDCGAN trains once on all images of Fashion-MNIST classes 0-4; each method then trains the same D+G steps on 100 "
                     + "images per class of classes 5-9, scored with FID/KID against their 5,000 test images every 500 steps, over 3 seeds."))
                 .WithExample("bench", "gan-transfer", "--out", "bench/gan-transfer")

@@ -132,7 +132,7 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
 
         /// <summary>Batch size.</summary>
         [CommandOption("--batch-size <B>")]
-        [Description("Images per step. Default 64.")]
+        [Description("Images per step. Default 32 (chosen by measurement; 64 before 2026-12-02).")]
         public int? BatchSize { get; init; }
 
         /// <summary>G learning rate.</summary>
