@@ -115,10 +115,12 @@ public static class CliApp
                 .WithDescription(CliHelpProvider.Describe(
                     "Small-data GAN recipes: scratch, DiffAugment, ADA, TransferGAN (+ FreezeD, + DiffAugment), projected.",
                     "A source cDCGAN trains once on all images of Fashion-MNIST classes 0-4; each method then trains the same D+G steps on 100 "
-                    + "images per class of classes 5-9, scored with FID/KID against their 5,000 test images every 500 steps, over 3 seeds."))
+                    + "images per class of classes 5-9, scored with FID/KID against their 5,000 test images every 500 steps, over 3 seeds. "
+                    + "--data, --source-classes and --target-classes run the same comparison on another dataset."))
                 .WithExample("bench", "gan-transfer", "--out", "bench/gan-transfer")
                 .WithExample("bench", "gan-transfer", "--out", "bench/gan-transfer", "--resume")
-                .WithExample("bench", "gan-transfer", "--quick", "--out", "/tmp/gt");
+                .WithExample("bench", "gan-transfer", "--quick", "--out", "/tmp/gt")
+                .WithExample("bench", "gan-transfer", "--data", "data/digits", "--source-epochs", "50", "--out", "bench/gan-transfer-digits");
             bench.AddCommand<BenchGanStepCommand>("gan-step")
                 .WithDescription(CliHelpProvider.Describe(
                     "Seconds per `gan train` step: DCGAN's discriminator beside pretrained-feature ones.",

@@ -31,7 +31,9 @@ public static class GanTransferBenchmark
 
         var network = FeatureExtractors.Resolve(options.Features);
         using var extractor = network.Create();
-        var target = DatasetResolver.Load(options.Data, new DatasetOptions { Classes = options.TargetClasses });
+        var all = DatasetResolver.Load(options.Data);
+        var target = Select(all, options.TargetClasses, nameof(GanTransferBenchOptions.TargetClasses));
+        var source = Select(all, options.SourceClasses, nameof(GanTransferBenchOptions.SourceClasses));   // a bad name fails now, not after scoring
         var small = SmallSet(target["train"], options.TargetPerClass);
         var real = ImageSetScoring.Limit(target["test"], options.RealCount, 0);
         progress?.Invoke($"real features: {real.Count} test images of classes {string.Join(",", options.TargetClasses)} through {network.Name}");
@@ -43,7 +45,7 @@ public static class GanTransferBenchmark
 
         var sourceRun = Path.Combine(outDir, "source");
         if (options.Methods.Any(m => m.StartsWith("transfer", StringComparison.Ordinal)))
-            TrainSource(options, sourceRun, progress, trainingCallbacks, cancellationToken);
+            TrainSource(options, source, sourceRun, progress, trainingCallbacks, cancellationToken);
 
         var report = previous ?? new GanTransferBenchReport
         {
@@ -101,9 +103,15 @@ public static class GanTransferBenchmark
         if (o.TargetPerClass < 1) throw new InputException("--target-per-class must be at least 1.");
         if (o.SourceEpochs < 1) throw new InputException("--source-epochs must be at least 1.");
         if (o.GeneratedCount < 2 || o.RealCount < 2) throw new InputException("--fid-n and --real-n must be at least 2.");
+        ClassSelection.CheckRequest(o.SourceClasses, $"{nameof(GanTransferBenchOptions)}.{nameof(o.SourceClasses)}");
+        ClassSelection.CheckRequest(o.TargetClasses, $"{nameof(GanTransferBenchOptions)}.{nameof(o.TargetClasses)}");
         if (o.SourceClasses.Intersect(o.TargetClasses).Any())
             throw new InputException("The source and target classes overlap; the benchmark transfers between disjoint classes.");
     }
+
+    /// <summary>The classes of <paramref name="data"/> that <paramref name="classes"/> names; a bad name is about <paramref name="option"/>.</summary>
+    static ImageDataset Select(ImageDataset data, IReadOnlyList<string> classes, string option) =>
+        ClassSelection.Apply(data, classes, $"{nameof(GanTransferBenchOptions)}.{option}");
 
     static GanTrainingConfig BaseConfig(GanTransferBenchOptions o, int seed) => new()
     {
@@ -112,12 +120,11 @@ public static class GanTransferBenchmark
     };
 
     /// <summary>The source GAN: all training images of the source classes, trained (or continued) to its epochs.</summary>
-    static void TrainSource(GanTransferBenchOptions o, string folder, Action<string>? progress, IEnumerable<ICallback>? callbacks,
+    static void TrainSource(GanTransferBenchOptions o, ImageDataset source, string folder, Action<string>? progress, IEnumerable<ICallback>? callbacks,
         CancellationToken cancellationToken)
     {
         var done = File.Exists(Path.Combine(folder, Checkpoint.FileName)) ? GanModelFiles.EpochsTrained(folder) : 0;
         if (done >= o.SourceEpochs) return;
-        var source = DatasetResolver.Load(o.Data, new DatasetOptions { Classes = o.SourceClasses });
         var train = o.SourceMaxImages is int max ? ImageSetScoring.Limit(source["train"], max, 0) : source["train"];
         var data = new ImageDataset(source.Format, source.Source, source.Classes, [train]);
         progress?.Invoke($"source: {o.Arch} on classes {string.Join(",", o.SourceClasses)} ({train.Count} images), epochs {done + 1}–{o.SourceEpochs}");

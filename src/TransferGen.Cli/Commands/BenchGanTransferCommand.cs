@@ -13,6 +13,21 @@ public sealed class BenchGanTransferCommand : Command<BenchGanTransferCommand.Se
     /// <summary>Options of `bench gan-transfer`.</summary>
     public sealed class Settings : CommonSettings
     {
+        /// <summary>The dataset.</summary>
+        [CommandOption("--data <DATASET>")]
+        [Description("Dataset both domains come from: fashion-mnist (default) or a folder with train and test splits, such as an IDX folder.")]
+        public string? Data { get; init; }
+
+        /// <summary>Source classes.</summary>
+        [CommandOption("--source-classes <LIST>")]
+        [Description("Classes of the source GAN, all of their training images: indices or names (default 0,1,2,3,4).")]
+        public string? SourceClasses { get; init; }
+
+        /// <summary>Target classes.</summary>
+        [CommandOption("--target-classes <LIST>")]
+        [Description("Classes of the small target set, scored against their test images: indices or names (default 5,6,7,8,9).")]
+        public string? TargetClasses { get; init; }
+
         /// <summary>Methods.</summary>
         [CommandOption("--methods <LIST>")]
         [Description("Comma-separated: scratch, diffaug, ada, transfer, transfer-freezed, transfer-diffaug, projected (default all; projected is several times slower per step than the rest).")]
@@ -85,6 +100,9 @@ public sealed class BenchGanTransferCommand : Command<BenchGanTransferCommand.Se
             }
             return d with
             {
+                Data = Data ?? d.Data,
+                SourceClasses = SourceClasses is null ? d.SourceClasses : DataSettings.ClassList(SourceClasses, "GanTransferBenchOptions.SourceClasses")!,
+                TargetClasses = TargetClasses is null ? d.TargetClasses : DataSettings.ClassList(TargetClasses, "GanTransferBenchOptions.TargetClasses")!,
                 Methods = Methods is null ? d.Methods : List(Methods),
                 Seeds = seeds,
                 Steps = Steps ?? (Quick ? 20 : d.Steps),
