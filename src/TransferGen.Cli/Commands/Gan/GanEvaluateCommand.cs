@@ -6,6 +6,7 @@ using TransferGen.Data;
 using TransferGen.Cli.Progress;
 using TransferGen.Generation;
 using TransferGen.Scoring;
+using TransferGen.Transfer;
 
 namespace TransferGen.Cli.Commands.Gan;
 
@@ -31,9 +32,21 @@ public sealed class GanEvaluateCommand : Command<GanEvaluateCommand.Settings>
         [DefaultValue(1000)]
         public int N { get; init; } = 1000;
 
+        /// <summary>A classifier run for class agreement.</summary>
+        [CommandOption("--classifier <RUN>")]
+        [Description("Also classify --per-class generated images of every class with this `finetune` run and report how often it agrees with the requested class (conditional models).")]
+        public string? Classifier { get; init; }
+
+        /// <summary>Images per class for --classifier.</summary>
+        [CommandOption("--per-class <N>")]
+        [Description("Generated images per class that --classifier judges. Default 100.")]
+        [DefaultValue(100)]
+        public int PerClass { get; init; } = 100;
+
         /// <inheritdoc />
         public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("Pass --model RUN (a `gan train` run folder).")
+            PerClass < 1 ? ValidationResult.Error("--per-class must be at least 1.")
+            : string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("Pass --model RUN (a `gan train` run folder).")
             : string.IsNullOrWhiteSpace(Data) ? ValidationResult.Error("Pass --data (the real dataset).")
             : N < 2 ? ValidationResult.Error("-n must be at least 2.")
             : base.Validate();
@@ -48,6 +61,11 @@ public sealed class GanEvaluateCommand : Command<GanEvaluateCommand.Settings>
         var epochs = GanModelFiles.EpochsTrained(s.Model);
         var classes = DataSettings.ClassList(s.Classes) ?? RunClasses(s);
         var dataset = CliDatasets.Load(s.Data, new DatasetOptions { Seed = s.Seed, MaxImagePixels = s.MaxImagePixels, Classes = classes });
+        using var classifier = s.Classifier is null ? null : ImageClassifier.Load(s.Classifier);
+        if (classifier is not null) ClassAgreement.Check(generator, classifier, s.Classifier);
+        var agreement = classifier is null ? null : ActivityProgress.ForStderr(s.Json).Run(
+            $"classifying {s.PerClass} generated images of each of {info.Classes.Count} classes with {s.Classifier}",
+            () => ClassAgreement.Measure(generator, classifier, s.PerClass, s.Seed, s.Classifier));
         var report = ActivityProgress.ForStderr(s.Json).Run(
             $"extracting features for FID/KID: up to {s.N} each of generated, real test and real train images ({network.Name}, {network.InputSize}×{network.InputSize})",
             () => GanEvaluation.Evaluate(generator.Network, s.Model, dataset, s.Data, network, s.N, s.Seed, s.KidSubsets));
@@ -57,12 +75,15 @@ public sealed class GanEvaluateCommand : Command<GanEvaluateCommand.Settings>
             var json = ScoreReport.Json(report.Generated);
             json["epochs_trained"] = epochs;
             json["real_floor"] = ScoreReport.Json(report.Floor);
+            if (agreement is not null) json["class_agreement"] = ClassAgreementReportText.Json(agreement);
             Console.WriteLine(JsonSerializer.Serialize(json, CliJson.Options));
             return 0;
         }
         Console.WriteLine($"{s.Model}: {info.Arch}, {epochs} epoch(s), EMA generator.");
         foreach (var line in ScoreReport.Human("generated vs real test", report.Generated)) Console.WriteLine(line);
         foreach (var line in ScoreReport.Human("floor: real train vs real test", report.Floor)) Console.WriteLine(line);
+        if (agreement is not null)
+            foreach (var line in ClassAgreementReportText.Human(agreement)) Console.WriteLine(line);
         Console.WriteLine(ImageSetScores.Caveat);
         return 0;
     }
