@@ -40,10 +40,10 @@ public static class GanEvaluation
         var reference = new ImageSetSide(data, "test", test.Count);
         var generated = ImageSetScoring.Score(network, extractor,
             ImageSetScoring.Resized(GanSampling.Batches(generator, n, 64, seed), network.InputSize), new ImageSetSide(modelSource, "generated", n),
-            ImageSetScoring.Batches(test, network.InputSize), reference, kidSubsets, seed);
+            ImageSetScoring.Batches(test, network.InputSize), reference, kidSubsets, seed, ReferenceSide.B);
         var floor = ImageSetScoring.Score(network, extractor,
             ImageSetScoring.Batches(train, network.InputSize), new ImageSetSide(data, "train", n),
-            ImageSetScoring.Batches(test, network.InputSize), reference, kidSubsets, seed);
+            ImageSetScoring.Batches(test, network.InputSize), reference, kidSubsets, seed, ReferenceSide.B);
         return new GanEvaluationReport(generated, floor);
     }
 }

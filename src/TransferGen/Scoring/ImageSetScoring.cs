@@ -28,11 +28,27 @@ public sealed record ImageSetSide(string Source, string Split, long Count);
 /// <param name="FeatureDim">Feature dimension.</param>
 /// <param name="InputSize">Side both sets were resized to.</param>
 /// <param name="ResizeFilter">The resize filter.</param>
+/// <param name="Precision">Share of the compared set inside the reference set's manifold (k-NN balls; fidelity); null
+/// when a side has k images or fewer.</param>
+/// <param name="Recall">Share of the reference set inside the compared set's manifold (diversity); null like
+/// <paramref name="Precision"/>.</param>
+/// <param name="NearestNeighbour">The k of precision and recall.</param>
+/// <param name="Reference">The side that is the real reference for precision and recall.</param>
 public sealed record ImageSetScores(double Fid, double Kid, double KidStd, int KidSubsets, int KidSubsetSize,
-    ImageSetSide A, ImageSetSide B, string Features, int FeatureDim, int InputSize, string ResizeFilter)
+    ImageSetSide A, ImageSetSide B, string Features, int FeatureDim, int InputSize, string ResizeFilter,
+    double? Precision, double? Recall, int NearestNeighbour, ReferenceSide Reference)
 {
     /// <summary>The caveat every report prints.</summary>
     public const string Caveat = "FID/KID values are only comparable with scores from the same feature network, resize and sample counts; they are not comparable with the Inception-based FIDs reported in papers.";
+}
+
+/// <summary>Which side of a comparison is the real reference (FID and KID are symmetric; precision and recall are not).</summary>
+public enum ReferenceSide
+{
+    /// <summary>The first set is the reference.</summary>
+    A,
+    /// <summary>The second set is the reference.</summary>
+    B,
 }
 
 /// <summary>Loads image sets for FID/KID and scores them through a <see cref="FeatureNetwork"/>.</summary>
@@ -95,8 +111,10 @@ public static class ImageSetScoring
     /// <param name="sideB">What the second set is.</param>
     /// <param name="kidSubsets">KID subsets.</param>
     /// <param name="seed">Seed of the KID subsets.</param>
+    /// <param name="reference">The real side, for precision and recall.</param>
     public static ImageSetScores Score(FeatureNetwork network, IFeatureExtractor extractor,
-        IEnumerable<Tensor> a, ImageSetSide sideA, IEnumerable<Tensor> b, ImageSetSide sideB, int kidSubsets = 100, int seed = 0)
+        IEnumerable<Tensor> a, ImageSetSide sideA, IEnumerable<Tensor> b, ImageSetSide sideB, int kidSubsets = 100, int seed = 0,
+        ReferenceSide reference = ReferenceSide.A)
     {
         using var fa = FeatureExtraction.Collect(extractor, a);
         using var fb = FeatureExtraction.Collect(extractor, b);
@@ -104,8 +122,10 @@ public static class ImageSetScoring
             throw new InputException($"FID needs at least 2 images on each side (got {fa.shape[0]} from {sideA.Source} and {fb.shape[0]} from {sideB.Source}).");
         var fid = Fid.Compute(fa, fb);
         var kid = Kid.Compute(fa, fb, kidSubsets, seed: seed);
+        PrecisionRecallResult? pr = Math.Min(fa.shape[0], fb.shape[0]) <= PrecisionRecall.DefaultK ? null
+            : reference == ReferenceSide.A ? PrecisionRecall.Compute(fa, fb) : PrecisionRecall.Compute(fb, fa);
         return new ImageSetScores(fid, kid.Mean, kid.Std, kid.Subsets, kid.SubsetSize,
             sideA with { Count = fa.shape[0] }, sideB with { Count = fb.shape[0] },
-            network.Name, extractor.Dim, network.InputSize, network.ResizeFilter);
+            network.Name, extractor.Dim, network.InputSize, network.ResizeFilter, pr?.Precision, pr?.Recall, PrecisionRecall.DefaultK, reference);
     }
 }

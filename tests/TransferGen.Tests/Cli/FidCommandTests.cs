@@ -42,6 +42,10 @@ public class FidCommandTests
         Assert.Equal("pixels", self.GetProperty("features").GetString());
         Assert.Equal(32, self.GetProperty("resize_size").GetInt32());
         Assert.Equal("train", self.GetProperty("split_a").GetString());   // a plain folder is read whole
+        Assert.Equal(1.0, self.GetProperty("precision").GetDouble());
+        Assert.Equal(1.0, self.GetProperty("recall").GetDouble());
+        Assert.Equal(3, self.GetProperty("pr_k").GetInt32());
+        Assert.Equal("a", self.GetProperty("pr_reference").GetString());
 
         var ab = Fid(temp["a"], temp["b"]).GetProperty("fid").GetDouble();
         var ba = Fid(temp["b"], temp["a"]).GetProperty("fid").GetDouble();
@@ -62,6 +66,13 @@ public class FidCommandTests
         Assert.Equal(0, human.ExitCode);
         Assert.Contains("mode: features pixels", human.StdOut);
         Assert.Contains("not comparable with the Inception-based", human.StdOut);
+        Assert.Contains("precision 1.000   recall 1.000", human.StdOut);
+
+        // Three images per side are too few for k = 3 neighbours: FID still, precision/recall n/a, never a crash.
+        WriteSet(temp["tiny"], 1, 0, count: 3);
+        var tiny = CliRunner.Run("fid", temp["tiny"], temp["tiny"], "--features", "pixels", "--kid-subsets", "2", "--json");
+        Assert.True(tiny.ExitCode == 0, tiny.StdErr);
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(tiny.StdOut).RootElement.GetProperty("precision").ValueKind);
 
         var unknown = CliRunner.Run("fid", temp["a"], temp["a"], "--features", "nope");
         Assert.Equal(2, unknown.ExitCode);

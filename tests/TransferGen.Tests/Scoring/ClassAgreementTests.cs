@@ -95,6 +95,10 @@ public sealed class ClassAgreementTests(ClassAgreementRuns runs) : IClassFixture
         Assert.Equal(rows.Sum(r => r.GetProperty("agreed").GetInt32()) / 40.0, agreement.GetProperty("agreement").GetDouble(), 12);
         Assert.Equal(0.1, agreement.GetProperty("chance").GetDouble(), 12);
         Assert.True(json.RootElement.TryGetProperty("fid", out _), "the FID keys stay at the top level");
+        Assert.InRange(json.RootElement.GetProperty("precision").GetDouble(), 0, 1);
+        Assert.InRange(json.RootElement.GetProperty("recall").GetDouble(), 0, 1);
+        Assert.Equal("b", json.RootElement.GetProperty("pr_reference").GetString());   // the real test images
+        Assert.Equal("b", json.RootElement.GetProperty("real_floor").GetProperty("pr_reference").GetString());
     }
 
     [Fact]
