@@ -34,7 +34,7 @@ public static class GanSampling
     {
         using var scope = NewDisposeScope();
         var images = Generate(g, z, labels);                                                                     // [B, C, H, W] in [0, 1]
-        return torchvision.utils.make_grid(images, nrow, padding).MoveToOuterDisposeScope();
+        return Imaging.ImageGrid.Make(images, nrow, padding).MoveToOuterDisposeScope();
     }
 
     /// <summary>

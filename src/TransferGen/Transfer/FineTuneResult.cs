@@ -35,6 +35,9 @@ public sealed record FineTuneResult
     /// <summary>Images in the validation split.</summary>
     public int ValidationCount { get; init; }
 
+    /// <summary>Optimiser steps the run took, over all its phases (the budget two runs compare on).</summary>
+    public long Steps { get; init; }
+
     /// <summary>Seconds spent computing cached features for the probe.</summary>
     public double FeatureSeconds { get; init; }
 

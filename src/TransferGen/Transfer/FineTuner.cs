@@ -33,6 +33,18 @@ public sealed class FineTuner(FineTuneOptions options)
     /// <summary>What config.json calls the run: "finetune", or "pretrain" for <see cref="Pretraining"/>.</summary>
     public string RunKind { get; init; } = "finetune";
 
+    /// <summary>
+    /// Extra training images (generated ones, say) joined to the real training images after the few-label subsample and
+    /// the validation carve, so validation and test stay real; labels index the dataset's classes. Null: none.
+    /// </summary>
+    public ImageSplit? ExtraTraining { get; init; }
+
+    /// <summary>
+    /// The share of <see cref="ExtraTraining"/> images in the training set (0 &lt; r &lt; 1): the smaller side is drawn
+    /// again (cycled) until the mix has this ratio, so neither side's images are left out. See <see cref="TrainingMix.Join"/>.
+    /// </summary>
+    public double ExtraTrainingRatio { get; init; } = 0.5;
+
     /// <summary>Trains on <paramref name="dataset"/>, writing into <paramref name="run"/> when given.</summary>
     /// <param name="dataset">The data; its "train" split trains, its "val" split (or a part carved from train) validates,
     /// its "test" split (if any) is evaluated at the end.</param>
@@ -57,6 +69,8 @@ public sealed class FineTuner(FineTuneOptions options)
         if (source is not null && Options.Freeze.Kind == FreezeKind.All)
             throw new InvalidOptionException("A source task trains the backbone on the source as well, but {0} all never trains the backbone; use another {0}.", "FineTuneOptions.Freeze");
         CheckNotItsOwnBackbone(run);
+        if (ExtraTraining is not null && ExtraTrainingRatio is not (> 0 and < 1))
+            throw new InvalidOptionException($"{{0}} must be between 0 and 1, got {ExtraTrainingRatio}.", "FineTuner.ExtraTrainingRatio");
         run?.CheckNew(RunKind, overwrite);
         return Execute(dataset, run, datasetSpec, datasetStrict, source, resume: null, held: null, overwrite, cancellationToken);
     }
@@ -73,6 +87,8 @@ public sealed class FineTuner(FineTuneOptions options)
         RunConfig.Read(run);   // an InputException for a folder that is no classifier run, before it is locked
         using var held = run.Lock();
         var config = RunConfig.Read(run);
+        if (config.ExtraTrainCount is > 0)
+            throw new InputException($"{run.Path} trained on {config.ExtraTrainCount} generated images that were not saved with it, so it cannot be resumed; run it again.");
         config = config with { Options = config.Options with { Device = device ?? CPU } };
         var checkpoint = Checkpoint.In(run);
         var dataOptions = config.ToDatasetOptions();
@@ -108,6 +124,7 @@ public sealed class FineTuner(FineTuneOptions options)
         if (resume is null) CheckNotItsOwnBackbone(run);
         var setup = Prepare(dataset);
         var (spec, device, train, validation, validationSource, weights, preprocessing, channels, model) = setup;
+        var realTrainCount = setup.RealTrainCount;
 
         var config = new RunConfig
         {
@@ -131,6 +148,7 @@ public sealed class FineTuner(FineTuneOptions options)
             SourceClasses = source?.Dataset.Classes,
             SourceTrainCount = source?.Dataset["train"].Count,
             TrainCount = train.Count,
+            ExtraTrainCount = ExtraTraining is null ? null : train.Count - realTrainCount,
             ValidationCount = validation.Count,
             ValidationSource = validationSource,
             Device = Devices.Name(Options.Device),
@@ -180,6 +198,7 @@ public sealed class FineTuner(FineTuneOptions options)
             Failed = context.StopIsFailure,
             TrainCount = train.Count,
             ValidationCount = validation.Count,
+            Steps = context.GlobalStep,
             FeatureSeconds = session.FeatureTime.TotalSeconds,
             Seconds = clock.Elapsed.TotalSeconds,
             TotalSeconds = context.Seconds,
@@ -195,7 +214,11 @@ public sealed class FineTuner(FineTuneOptions options)
 
     /// <summary>What a fine-tune builds before it trains; the learning-rate finder builds the same.</summary>
     internal sealed record Setup(BackboneSpec Spec, Device Device, ImageSplit Train, ImageSplit Validation, string ValidationSource,
-        WeightsChoice Weights, Preprocessing Preprocessing, int Channels, Classifier Model);
+        WeightsChoice Weights, Preprocessing Preprocessing, int Channels, Classifier Model)
+    {
+        /// <summary>Real images in <see cref="Train"/> (all of them without <see cref="ExtraTraining"/>).</summary>
+        public int RealTrainCount { get; init; } = Train.Count;
+    }
 
     /// <summary>
     /// Checks the options against the backbone, seeds LibTorch, subsamples and splits the data and builds the
@@ -211,7 +234,9 @@ public sealed class FineTuner(FineTuneOptions options)
         var device = Options.Device;
         torch.manual_seed(Options.Seed);
 
-        var (train, validation, validationSource) = Splits(dataset);
+        var (train, validation, validationSource) = TrainingSplits(dataset);
+        var realTrainCount = train.Count;
+        if (ExtraTraining is not null) train = TrainingMix.Join(train, ExtraTraining, ExtraTrainingRatio, Options.Seed);
         var channels = dataset.Shape.Channels;
         var weights = Options.FromScratch ? WeightsChoice.Scratch
             : Options.WeightsFile is not null ? WeightsChoice.File
@@ -230,7 +255,7 @@ public sealed class FineTuner(FineTuneOptions options)
                                  "Keep the default (running statistics kept), or give the weights as a .pt/.safetensors state dict.");
             });
         model.to(device);
-        return new Setup(spec, device, train, validation, validationSource, weights, preprocessing, channels, model);
+        return new Setup(spec, device, train, validation, validationSource, weights, preprocessing, channels, model) { RealTrainCount = realTrainCount };
     }
 
     /// <summary>The session that trains <paramref name="setup"/>'s model: its phases, loaders (augmenting for training) and optimisers.</summary>
@@ -250,8 +275,12 @@ public sealed class FineTuner(FineTuneOptions options)
         IO.AtomicFile.WriteAllText(path, summary.ToJsonString(IO.JsonDefaults.Options));
     }
 
-    /// <summary>The training and validation splits: subsampled to K per class, validation from "val" or carved from train.</summary>
-    (ImageSplit Train, ImageSplit Validation, string Source) Splits(ImageDataset dataset)
+    /// <summary>
+    /// The real training and validation images a run with these options uses: "train" subsampled to
+    /// <see cref="FineTuneOptions.LabelsPerClass"/> per class (seeded), validation from "val" or carved from it, and where
+    /// the validation came from. A GAN meant to add images to this run trains on <c>Train</c> alone.
+    /// </summary>
+    public (ImageSplit Train, ImageSplit Validation, string Source) TrainingSplits(ImageDataset dataset)
     {
         var train = dataset["train"];
         if (Options.LabelsPerClass is { } k)

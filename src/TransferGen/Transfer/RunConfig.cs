@@ -84,6 +84,12 @@ public sealed record RunConfig
     /// <summary>Images in the validation split.</summary>
     public int ValidationCount { get; init; }
 
+    /// <summary>
+    /// Of <see cref="TrainCount"/>, the images that were not the dataset's (<see cref="FineTuner.ExtraTraining"/>, e.g.
+    /// generated ones, counted with repeats); null for a run on real images only.
+    /// </summary>
+    public int? ExtraTrainCount { get; init; }
+
     /// <summary>Where the validation split came from: "val" (the dataset's) or "carved from train".</summary>
     public string ValidationSource { get; init; } = "";
 

@@ -1,0 +1,56 @@
+using TransferGen.Generation;
+using TransferGen.Generation.Augmentation;
+using TransferGen.Transfer;
+
+namespace TransferGen.SyntheticData;
+
+/// <summary>How <see cref="GanAugmentedFineTune"/> trains its GAN, draws images and mixes them into a fine-tune.</summary>
+public sealed record GanAugmentationOptions
+{
+    /// <summary>
+    /// The fine-tune both classifiers get (real-only and real + generated), with the same budget; its
+    /// <see cref="FineTuneOptions.LabelsPerClass"/> is the labelled set the GAN learns from too.
+    /// </summary>
+    public FineTuneOptions FineTune { get; init; } = new() { LabelsPerClass = 10, MinSteps = FineTuneOptions.SmallDataMinSteps };
+
+    /// <summary>
+    /// GAN steps (batches of <see cref="GanBatchSize"/>) on the labelled training images. DiffAugment is the default
+    /// small-data recipe: it measured best without a source run (`bench gan-transfer`).
+    /// </summary>
+    public int GanSteps { get; init; } = 2000;
+
+    /// <summary>Images per GAN step.</summary>
+    public int GanBatchSize { get; init; } = GanTrainingConfig.DefaultBatchSize;
+
+    /// <summary>DiffAugment policy of the GAN's discriminator (<see cref="DiffAugment.Parse"/>).</summary>
+    public string GanAugmentation { get; init; } = DiffAugment.Diff;
+
+    /// <summary>A finished cDCGAN run to start the GAN from (TransferGAN, `gan train --init`); null trains from scratch.</summary>
+    public string? GanInit { get; init; }
+
+    /// <summary>Generated images per class (before any confidence filter keeps fewer).</summary>
+    public int SyntheticPerClass { get; init; } = 100;
+
+    /// <summary>The share of generated images in the augmented fine-tune's training set (<see cref="TrainingMix.Join"/>).</summary>
+    public double SyntheticRatio { get; init; } = 0.5;
+
+    /// <summary>
+    /// When set: keep only generated images that the real-only classifier of the same seed assigns to the requested class
+    /// with at least this probability (τ). Null keeps every image.
+    /// </summary>
+    public double? MinConfidence { get; init; }
+
+    /// <summary>Throws an <see cref="InvalidOptionException"/> naming the first option whose value makes no sense.</summary>
+    public void Validate()
+    {
+        FineTune.Validate();
+        if (FineTune.LabelsPerClass is null)
+            throw new InvalidOptionException("{0} is required: the GAN learns from the same few labelled images as the classifier.", "GanAugmentationOptions.FineTune.LabelsPerClass");
+        if (GanSteps < 1) throw new InvalidOptionException($"{{0}} must be at least 1, got {GanSteps}.", "GanAugmentationOptions.GanSteps");
+        if (GanBatchSize < 1) throw new InvalidOptionException($"{{0}} must be at least 1, got {GanBatchSize}.", "GanAugmentationOptions.GanBatchSize");
+        if (SyntheticPerClass < 1) throw new InvalidOptionException($"{{0}} must be at least 1, got {SyntheticPerClass}.", "GanAugmentationOptions.SyntheticPerClass");
+        if (SyntheticRatio is not (> 0 and < 1)) throw new InvalidOptionException($"{{0}} must be between 0 and 1, got {SyntheticRatio}.", "GanAugmentationOptions.SyntheticRatio");
+        if (MinConfidence is not (null or (> 0 and < 1))) throw new InvalidOptionException($"{{0}} must be between 0 and 1, got {MinConfidence}.", "GanAugmentationOptions.MinConfidence");
+        DiffAugment.Parse(GanAugmentation);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using TransferGen.Tests.Data;
+
+namespace TransferGen.Tests.Cli;
+
+public class AugmentCommandTests
+{
+    // The budget of both fine-tunes, shared with the plain finetune that must reproduce the real-only figure.
+    static readonly string[] FineTune = ["--labels-per-class", "6", "--backbone", "resnet18", "--from-scratch", "--image-size", "16",
+        "--epochs", "1", "--probe-epochs", "1", "--min-steps", "0", "--batch-size", "8"];
+
+    static readonly string[] Gan = ["--gan-steps", "3", "--gan-batch-size", "4", "--synthetic-per-class", "4"];
+
+    [Fact]
+    public void Augment_compares_real_only_with_real_plus_generated_and_its_real_only_run_is_a_plain_finetune()
+    {
+        using var temp = new TempFolder();
+        var data = TransferCommandTests.StripeFolder(temp);
+        var outDir = temp["augment"];
+        var result = CliRunner.Run(["augment", "--data", data, .. FineTune, .. Gan, "--seeds", "1", "--out", outDir, "--json"]);
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        using var json = JsonDocument.Parse(result.StdOut);
+        var run = json.RootElement.GetProperty("runs")[0];
+        var realOnly = run.GetProperty("real_only").GetDouble();
+        Assert.InRange(realOnly, 0, 1);
+        Assert.InRange(run.GetProperty("augmented").GetDouble(), 0, 1);
+        Assert.Equal(8, run.GetProperty("generated_kept").GetInt32());   // 4 per class, 2 classes
+        foreach (var file in new[] { "results.json", "results.md", "seed-0/samples.png", "seed-0/gan/model.pt", "seed-0/real-only/model.pt", "seed-0/augmented/model.pt" })
+            Assert.True(File.Exists(Path.Combine(outDir, file)), file);
+        Assert.Contains("| **mean ± std (1 seed)** |", File.ReadAllText(Path.Combine(outDir, "results.md")));
+        using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "seed-0", "augmented", "config.json"))))
+            Assert.True(config.RootElement.GetProperty("extra_train_count").GetInt32() > 0);
+
+        // The same options and seed through `finetune` give the same test accuracy.
+        var plain = CliRunner.Run(["finetune", "--data", data, .. FineTune, "--seed", "0", "--out", temp["plain"], "--json"]);
+        Assert.True(plain.ExitCode == 0, plain.StdErr);
+        using (var plainJson = JsonDocument.Parse(plain.StdOut))
+            Assert.Equal(realOnly, plainJson.RootElement.GetProperty("test_accuracy").GetDouble());
+
+        // A second run into the same folder is refused; --resume keeps the finished seed and runs nothing again.
+        var again = CliRunner.Run(["augment", "--data", data, .. FineTune, .. Gan, "--seeds", "1", "--out", outDir]);
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("--resume", again.StdErr);
+        var resumed = CliRunner.Run(["augment", "--data", data, .. FineTune, .. Gan, "--seeds", "1", "--resume", outDir, "--json"]);
+        Assert.True(resumed.ExitCode == 0, resumed.StdErr);
+        using var resumedJson = JsonDocument.Parse(resumed.StdOut);
+        Assert.Equal(realOnly, resumedJson.RootElement.GetProperty("runs")[0].GetProperty("real_only").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("--synthetic-ratio", "1", "--synthetic-ratio")]
+    [InlineData("--seeds", "0", "--seeds")]
+    [InlineData("--min-confidence", "1.5", "--min-confidence")]
+    public void Bad_options_are_one_sentence_and_exit_2(string option, string value, string named)
+    {
+        using var temp = new TempFolder();
+        var data = TransferCommandTests.StripeFolder(temp);
+        var result = CliRunner.Run(["augment", "--data", data, .. FineTune, .. Gan, option, value, "--out", temp["augment"]]);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(named, result.StdErr);
+        Assert.False(Directory.Exists(temp["augment"]));
+    }
+
+    [Fact]
+    public void Without_labels_per_class_it_says_so()
+    {
+        using var temp = new TempFolder();
+        var data = TransferCommandTests.StripeFolder(temp);
+        var result = CliRunner.Run("augment", "--data", data, "--backbone", "resnet18", "--out", temp["augment"]);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--labels-per-class is required", result.StdErr);
+    }
+}
