@@ -28,6 +28,8 @@ public static class ScoreReport
         ["split_a"] = s.A.Split,
         ["source_b"] = s.B.Source,
         ["split_b"] = s.B.Split,
+        ["cached_a"] = s.A.FeaturesFromCache,
+        ["cached_b"] = s.B.FeaturesFromCache,
         ["note"] = ImageSetScores.Caveat,
     };
 
@@ -37,8 +39,8 @@ public static class ScoreReport
         var c = CultureInfo.InvariantCulture;
         yield return string.Format(c, "{0}: FID {1:0.####}   KID {2:0.######} ± {3:0.######}   precision {4}   recall {5}",
             title, s.Fid, s.Kid, s.KidStd, Share(s.Precision), Share(s.Recall));
-        yield return string.Format(c, "  A: {0} [{1}], {2} images", s.A.Source, s.A.Split, s.A.Count);
-        yield return string.Format(c, "  B: {0} [{1}], {2} images", s.B.Source, s.B.Split, s.B.Count);
+        yield return string.Format(c, "  A: {0} [{1}], {2} images{3}", s.A.Source, s.A.Split, s.A.Count, Cached(s.A));
+        yield return string.Format(c, "  B: {0} [{1}], {2} images{3}", s.B.Source, s.B.Split, s.B.Count, Cached(s.B));
         yield return string.Format(c, "  mode: features {0} ({1}-d), resized to {2}×{2} with {3}; KID over {4} subsets of {5}",
             s.Features, s.FeatureDim, s.InputSize, s.ResizeFilter, s.KidSubsets, s.KidSubsetSize);
         yield return s.Precision is null
@@ -46,6 +48,8 @@ public static class ScoreReport
             : string.Format(c, "  precision: share of {0} inside {1}'s manifold (k = {2} nearest neighbours); recall: the reverse",
                 s.Reference == ReferenceSide.A ? "B" : "A", s.Reference == ReferenceSide.A ? "A" : "B", s.NearestNeighbour);
     }
+
+    static string Cached(ImageSetSide side) => side.FeaturesFromCache ? ", features from cache" : "";
 
     static string Share(double? value) => value is double v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
 }

@@ -16,7 +16,7 @@ public sealed class FidCommand : Command<FidCommand.Settings>
     {
         /// <summary>First set.</summary>
         [CommandArgument(0, "<A>")]
-        [Description("First image set: a builtin dataset name or a folder (its test split if it has one, else all of it).")]
+        [Description("First image set: a builtin dataset name, a dataset folder (its test split if it has one, else all of it) or a flat folder of images.")]
         public string A { get; init; } = "";
 
         /// <summary>Second set.</summary>
@@ -52,12 +52,13 @@ public sealed class FidCommand : Command<FidCommand.Settings>
         var (splitB, datasetB) = ImageSetScoring.Load(s.B, s.N, s.Seed, maxImagePixels: s.MaxImagePixels, classes: classesB, classesOption: OptionB);
         CliDatasets.Warn(datasetB);
         var progress = ActivityProgress.ForStderr(s.Json);
-        using var extractor = network.Create();
-        var scores = progress.Run($"extracting features of {splitA.Count} + {splitB.Count} images ({network.Name}, {network.InputSize}×{network.InputSize})", () =>
-            ImageSetScoring.Score(network, extractor,
-                progress.Counting(ImageSetScoring.Batches(splitA, network.InputSize), "A", splitA.Count), new ImageSetSide(s.A, splitA.Name, splitA.Count),
-                progress.Counting(ImageSetScoring.Batches(splitB, network.InputSize), "B", splitB.Count), new ImageSetSide(s.B, splitB.Name, splitB.Count),
-                s.KidSubsets, s.Seed));
+        using var source = new FeatureSource(network, s.FeatureCache());
+        using var featuresA = Features(progress, source, splitA, "A");
+        using var featuresB = Features(progress, source, splitB, "B");
+        var scores = ImageSetScoring.Score(network,
+            featuresA.Features, new ImageSetSide(s.A, splitA.Name, splitA.Count, featuresA.FromCache),
+            featuresB.Features, new ImageSetSide(s.B, splitB.Name, splitB.Count, featuresB.FromCache),
+            s.KidSubsets, s.Seed);
         if (s.Json)
         {
             Console.WriteLine(JsonSerializer.Serialize(ScoreReport.Json(scores), CliJson.Options));
@@ -67,4 +68,9 @@ public sealed class FidCommand : Command<FidCommand.Settings>
         Console.WriteLine(ImageSetScores.Caveat);
         return 0;
     }
+
+    // One activity per side, so the progress line says which set is being extracted (a cached set shows none).
+    static SetFeatures Features(ActivityProgress progress, FeatureSource source, Data.ImageSplit split, string side) =>
+        progress.Run($"features of {side}: {split.Count} images ({source.Network.Name}, {source.Network.InputSize}×{source.Network.InputSize})",
+            () => source.Of(split, batches => progress.Counting(batches, side, split.Count)));
 }

@@ -37,6 +37,16 @@ public class ScoreSettings : CommonSettings
     [Description("Keep only these classes of the real data (of A, for `fid`): a comma list of indices or names (5,6,7 or Sandal,Shirt).")]
     public string? Classes { get; init; }
 
+    /// <summary>Cache bypass.</summary>
+    [CommandOption("--no-cache")]
+    [Description("Neither read nor write cached features of the real image sets (they are extracted again).")]
+    public bool NoCache { get; init; }
+
+    /// <summary>Cache folder.</summary>
+    [CommandOption("--cache-dir <DIR>")]
+    [Description("Folder of cached features. Default $TRANSFERGEN_FEATURE_CACHE, else $XDG_CACHE_HOME/transfergen/features, else ~/.cache/transfergen/features.")]
+    public string? CacheDir { get; init; }
+
     /// <summary>JSON output.</summary>
     [CommandOption("--json")]
     [Description("Print exactly one JSON object on stdout.")]
@@ -44,5 +54,19 @@ public class ScoreSettings : CommonSettings
 
     /// <inheritdoc />
     public override ValidationResult Validate() =>
-        KidSubsets < 1 ? ValidationResult.Error("--kid-subsets must be at least 1.") : base.Validate();
+        KidSubsets < 1 ? ValidationResult.Error("--kid-subsets must be at least 1.")
+        : NoCache && CacheDir is not null ? ValidationResult.Error("--no-cache and --cache-dir contradict each other; give one.")
+        : base.Validate();
+
+    /// <summary>The feature cache these options ask for (warnings on stderr); null with --no-cache or when no folder can be told.</summary>
+    public FeatureStore? FeatureCache()
+    {
+        if (NoCache) return null;
+        if ((CacheDir ?? FeatureStore.DefaultFolder()) is not { } folder)
+        {
+            CliConsole.Warn($"no home folder to keep cached features in; set {FeatureStore.FolderVariable} or pass --cache-dir to cache them.");
+            return null;
+        }
+        return new FeatureStore(folder, CliConsole.Warn);
+    }
 }

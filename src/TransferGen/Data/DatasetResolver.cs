@@ -44,6 +44,34 @@ public static class DatasetResolver
         throw new InputException($"{spec}: no such file or folder, and not a builtin dataset (builtins: {string.Join(", ", BuiltinNames)}).");
     }
 
+    /// <summary>
+    /// As <see cref="Load"/>, for commands that need no labels (FID/KID): also takes a flat folder of images, with no
+    /// class subfolders (<see cref="FlatImageFolder"/>; one split "all", format <see cref="FlatImageFolder.Format"/>).
+    /// A folder holding both loose images and subfolders of images, or no images at all, is an
+    /// <see cref="InputException"/> naming it: which images were meant would be a guess.
+    /// </summary>
+    public static ImageDataset LoadImageSet(string spec, DatasetOptions? options = null)
+    {
+        options ??= new DatasetOptions();
+        // Builtins, files, missing paths and the binary formats (IDX, CIFAR) are Load's, whatever else lies beside them.
+        if (string.Equals(spec, FashionMnist.Name, StringComparison.OrdinalIgnoreCase) || !Directory.Exists(spec)
+            || DetectFormat(spec) != "imagefolder")
+            return Load(spec, options);
+        options.Validate();
+        var loose = FlatImageFolder.LooseImages(spec);
+        var sub = FlatImageFolder.FirstImageSubfolder(spec);
+        if (loose.Length > 0 && sub is not null)
+            throw new InputException($"{spec} holds both image files ({loose.Length}, e.g. {Path.GetFileName(loose[0])}) and subfolders of images " +
+                                     $"(e.g. {Path.GetFileName(sub)}); give either a flat folder of images or an image folder with one subfolder per class.");
+        if (loose.Length == 0 && sub is null)
+            throw new InputException($"{spec} holds no images: no {string.Join(", ", ImageFolderReader.Extensions)} files, neither directly in it nor in class subfolders.");
+        if (loose.Length == 0) return Load(spec, options);
+        if (options.Classes is not null)
+            throw new InvalidOptionException($"{{0}} selects classes, but {spec.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal)} is a flat folder of images without classes.",
+                $"{nameof(DatasetOptions)}.{nameof(DatasetOptions.Classes)}");
+        return FlatImageFolder.Load(spec, options);
+    }
+
     /// <summary>The format <see cref="Load"/> would read the folder as: "idx", "cifar10", "cifar100" or "imagefolder".</summary>
     public static string DetectFormat(string folder) =>
         IdxFolder.Contains(folder) ? "idx"

@@ -34,7 +34,8 @@ internal static class ImageFolderReader
 
     static readonly string[] SplitFolders = ["train", "test", "val"];
 
-    static readonly EnumerationOptions Visible = new()
+    /// <summary>How folders are listed: hidden and system entries skipped, unreadable ones ignored.</summary>
+    internal static readonly EnumerationOptions Visible = new()
     {
         AttributesToSkip = FileAttributes.Hidden | FileAttributes.System,
         IgnoreInaccessible = true,
@@ -100,7 +101,8 @@ internal static class ImageFolderReader
         };
     }
 
-    static InputException StrictFailure(string file, ImageCheck check) => check.OverPixelLimit
+    /// <summary>The error strict mode raises for the first file it cannot use.</summary>
+    internal static InputException StrictFailure(string file, ImageCheck check) => check.OverPixelLimit
         ? new InvalidOptionException(
             $"{file}: {check.Problem}".Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal)
             + "; raise {0} to read it (strict mode stops at the first image it cannot use).",
@@ -143,11 +145,12 @@ internal static class ImageFolderReader
                 : $"{folder}: this split folder has no class folders with images.");
     }
 
-    static bool IsImageFile(string path) =>
+    /// <summary>True when the file's extension is one of <see cref="Extensions"/>.</summary>
+    internal static bool IsImageFile(string path) =>
         Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 
-    // The visible subfolders of a folder that are real folders; links to folders go to links instead.
-    static IEnumerable<string> Folders(string parent, ISet<string> links)
+    /// <summary>The visible subfolders of a folder that are real folders; links to folders go to <paramref name="links"/> instead.</summary>
+    internal static IEnumerable<string> Folders(string parent, ISet<string> links)
     {
         foreach (var folder in Directory.EnumerateDirectories(parent, "*", Visible))
         {
@@ -156,8 +159,8 @@ internal static class ImageFolderReader
         }
     }
 
-    // The image files in a class folder and its real subfolders, at any depth; a link to a folder is noted, not entered.
-    static IEnumerable<string> ImageFilesUnder(string folder, ISet<string> links)
+    /// <summary>The image files in a class folder and its real subfolders, at any depth; a link to a folder is noted, not entered.</summary>
+    internal static IEnumerable<string> ImageFilesUnder(string folder, ISet<string> links)
     {
         var pending = new Stack<string>([folder]);
         while (pending.TryPop(out var current))
@@ -168,15 +171,16 @@ internal static class ImageFolderReader
         }
     }
 
-    // Decoding is most of the cost; the files are independent, so all cores share them (in a fixed result order).
-    static ImageCheck[] CheckImages(string[] files, long maxPixels)
+    /// <summary>Checks every file by decoding it (in parallel: decoding is most of the cost), results in file order.</summary>
+    internal static ImageCheck[] CheckImages(string[] files, long maxPixels)
     {
         var checks = new ImageCheck[files.Length];
         Parallel.For(0, files.Length, i => checks[i] = ImageCodec.Check(files[i], maxPixels));
         return checks;
     }
 
-    static (ImageShape Shape, bool Uniform) CommonShape(IReadOnlyList<ImageHeader> headers)
+    /// <summary>The folder's shape (see the class remarks) and whether every image has it.</summary>
+    internal static (ImageShape Shape, bool Uniform) CommonShape(IReadOnlyList<ImageHeader> headers)
     {
         var channels = headers.All(h => h.Grayscale) ? 1 : 3;
         var sizes = headers.Select(h => (h.Height, h.Width)).ToList();

@@ -30,21 +30,21 @@ public static class FeatureExtractors
 
     static readonly ConcurrentDictionary<string, FeatureNetwork> Registry = new(StringComparer.OrdinalIgnoreCase)
     {
-        [Pixels] = new FeatureNetwork(Pixels, PixelFeatures.InputSize, BilinearAntialiased, PixelFeatures.Summary, () => new PixelFeatures()),
+        [Pixels] = new FeatureNetwork(Pixels, PixelFeatures.InputSize, BilinearAntialiased, PixelFeatures.Summary, () => new PixelFeatures()) { CacheName = Pixels },
         // 128 px: about a third of the compute of the native 224, so FID over thousands of images stays affordable on a CPU
         // (sizes must be multiples of 32: the asymmetric stride-2 padding needs even maps at every stage).
         [ResNet18ImageNet] = new FeatureNetwork(ResNet18ImageNet, 128, BilinearAntialiased,
             "ImageNet ResNet18 (Microsoft.ML.DnnImageFeaturizer.ResNet18), 512-d global-average-pooled features",
-            () => new ImageNetFeatureExtractor(128)),
+            () => new ImageNetFeatureExtractor(128)) { CacheName = ResNet18ImageNet },
         [ResNet18ImageNet + "-224"] = new FeatureNetwork(ResNet18ImageNet + "-224", 224, BilinearAntialiased,
             "ImageNet ResNet18 at its native 224×224, 512-d global-average-pooled features",
-            () => new ImageNetFeatureExtractor(224)),
+            () => new ImageNetFeatureExtractor(224)) { CacheName = ResNet18ImageNet + "-224" },
     };
 
     /// <summary>The names registered so far.</summary>
     public static IReadOnlyList<string> Names => Registry.Keys.Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>Registers (or replaces) a feature network under <paramref name="name"/>.</summary>
+    /// <summary>Registers (or replaces) a feature network under <paramref name="name"/>; its features are not cached (<see cref="FeatureNetwork.CacheName"/>).</summary>
     /// <param name="name">Name for --features.</param>
     /// <param name="factory">Builds the extractor.</param>
     /// <param name="inputSize">Side images are resized to before extraction.</param>

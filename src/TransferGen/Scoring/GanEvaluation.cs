@@ -15,18 +15,19 @@ public static class GanEvaluation
     /// <summary>
     /// Generates <paramref name="count"/> images (fewer if the test split is smaller) and scores them against that many
     /// real test images; scores the same number of real training images against the same test images as the floor.
-    /// A dataset without a test split is split class by class (20 % test, seeded).
+    /// A dataset without a test split is split class by class (20 % test, seeded). The real sets' features are read from
+    /// and stored in <paramref name="cache"/> when given; the generated ones never are.
     /// </summary>
     public static GanEvaluationReport Evaluate(IGenerator generator, string modelSource, string data, FeatureNetwork network,
-        int count, int seed = 0, int kidSubsets = 100) =>
-        Evaluate(generator, modelSource, DatasetResolver.Load(data, new DatasetOptions { Seed = seed }), data, network, count, seed, kidSubsets);
+        int count, int seed = 0, int kidSubsets = 100, FeatureStore? cache = null) =>
+        Evaluate(generator, modelSource, DatasetResolver.Load(data, new DatasetOptions { Seed = seed }), data, network, count, seed, kidSubsets, cache);
 
     /// <summary>
-    /// As <see cref="Evaluate(IGenerator, string, string, FeatureNetwork, int, int, int)"/>, on a dataset already loaded;
-    /// <paramref name="data"/> names it in the report.
+    /// As <see cref="Evaluate(IGenerator, string, string, FeatureNetwork, int, int, int, FeatureStore)"/>, on a dataset
+    /// already loaded; <paramref name="data"/> names it in the report.
     /// </summary>
     public static GanEvaluationReport Evaluate(IGenerator generator, string modelSource, ImageDataset dataset, string data,
-        FeatureNetwork network, int count, int seed = 0, int kidSubsets = 100)
+        FeatureNetwork network, int count, int seed = 0, int kidSubsets = 100, FeatureStore? cache = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         if (!dataset.HasSplit("test") || !dataset.HasSplit("train"))
@@ -36,14 +37,16 @@ public static class GanEvaluation
         test = ImageSetScoring.Limit(test, n, seed);
         var train = ImageSetScoring.Limit(dataset["train"], n, seed);
 
-        using var extractor = network.Create();
-        var reference = new ImageSetSide(data, "test", test.Count);
-        var generated = ImageSetScoring.Score(network, extractor,
-            ImageSetScoring.Resized(GanSampling.Batches(generator, n, 64, seed), network.InputSize), new ImageSetSide(modelSource, "generated", n),
-            ImageSetScoring.Batches(test, network.InputSize), reference, kidSubsets, seed, ReferenceSide.B);
-        var floor = ImageSetScoring.Score(network, extractor,
-            ImageSetScoring.Batches(train, network.InputSize), new ImageSetSide(data, "train", n),
-            ImageSetScoring.Batches(test, network.InputSize), reference, kidSubsets, seed, ReferenceSide.B);
+        using var source = new FeatureSource(network, cache);
+        // The test features serve both comparisons: extracted (or read) once.
+        using var testFeatures = source.Of(test);
+        using var trainFeatures = source.Of(train);
+        using var generatedFeatures = source.Of(ImageSetScoring.Resized(GanSampling.Batches(generator, n, 64, seed), network.InputSize));
+        var reference = new ImageSetSide(data, "test", test.Count, testFeatures.FromCache);
+        var generated = ImageSetScoring.Score(network, generatedFeatures.Features, new ImageSetSide(modelSource, "generated", n),
+            testFeatures.Features, reference, kidSubsets, seed, ReferenceSide.B);
+        var floor = ImageSetScoring.Score(network, trainFeatures.Features, new ImageSetSide(data, "train", n, trainFeatures.FromCache),
+            testFeatures.Features, reference, kidSubsets, seed, ReferenceSide.B);
         return new GanEvaluationReport(generated, floor);
     }
 }

@@ -10,7 +10,8 @@ namespace TransferGen.Scoring;
 /// <param name="Source">The dataset spec, folder or run.</param>
 /// <param name="Split">The split used ("test", "train", or "generated").</param>
 /// <param name="Count">Images used.</param>
-public sealed record ImageSetSide(string Source, string Split, long Count);
+/// <param name="FeaturesFromCache">True when the set's features were read from a <see cref="FeatureStore"/>.</param>
+public sealed record ImageSetSide(string Source, string Split, long Count, bool FeaturesFromCache = false);
 
 /// <summary>
 /// FID and KID between two image sets, with the mode every score must carry: feature network, resize, sample
@@ -58,9 +59,10 @@ public static class ImageSetScoring
 
     /// <summary>
     /// The images of <paramref name="spec"/> to compare: the test split if the dataset has one, else its first split
-    /// (a plain folder is read whole, not split), cut to a seeded random <paramref name="n"/> when given.
+    /// (a plain folder is read whole, not split), cut to a seeded random <paramref name="n"/> when given. A flat folder of
+    /// images (no class subfolders) is one split "all" (<see cref="DatasetResolver.LoadImageSet"/>).
     /// </summary>
-    /// <param name="spec">A builtin name or a dataset folder.</param>
+    /// <param name="spec">A builtin name, a dataset folder or a flat folder of images.</param>
     /// <param name="n">How many images at most; all when null.</param>
     /// <param name="seed">Seed of the subset.</param>
     /// <param name="preferredSplit">The split to use when the dataset has it.</param>
@@ -71,11 +73,15 @@ public static class ImageSetScoring
         long maxImagePixels = ImageCodec.DefaultMaxPixels, IReadOnlyList<string>? classes = null,
         string classesOption = nameof(DatasetOptions) + "." + nameof(DatasetOptions.Classes))
     {
-        var dataset = ClassSelection.Apply(DatasetResolver.Load(spec, new DatasetOptions { TestFraction = 0, Seed = seed, MaxImagePixels = maxImagePixels }),
-            classes, classesOption);
+        var loaded = DatasetResolver.LoadImageSet(spec, new DatasetOptions { TestFraction = 0, Seed = seed, MaxImagePixels = maxImagePixels });
+        if (classes is not null && loaded.Format == FlatImageFolder.Format)
+            throw new InvalidOptionException($"{{0}} selects classes, but {Escaped(spec)} is a flat folder of images without classes.", classesOption);
+        var dataset = ClassSelection.Apply(loaded, classes, classesOption);
         var split = dataset.HasSplit(preferredSplit) ? dataset[preferredSplit] : dataset.Splits[0];
         return (Limit(split, n, seed), dataset);
     }
+
+    static string Escaped(string text) => text.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);
 
     /// <summary>A seeded random subset of <paramref name="n"/> images (in split order), or the split itself.</summary>
     public static ImageSplit Limit(ImageSplit split, int? n, int seed)
@@ -118,6 +124,23 @@ public static class ImageSetScoring
     {
         using var fa = FeatureExtraction.Collect(extractor, a);
         using var fb = FeatureExtraction.Collect(extractor, b);
+        return Score(network, fa, sideA, fb, sideB, kidSubsets, seed, reference);
+    }
+
+    /// <summary>Computes FID, KID and precision/recall from both sets' features (float32 [N, D], the same D).</summary>
+    /// <param name="network">The feature network the features came from, for the report.</param>
+    /// <param name="fa">First set's features.</param>
+    /// <param name="sideA">What the first set is.</param>
+    /// <param name="fb">Second set's features.</param>
+    /// <param name="sideB">What the second set is.</param>
+    /// <param name="kidSubsets">KID subsets.</param>
+    /// <param name="seed">Seed of the KID subsets.</param>
+    /// <param name="reference">The real side, for precision and recall.</param>
+    public static ImageSetScores Score(FeatureNetwork network, Tensor fa, ImageSetSide sideA, Tensor fb, ImageSetSide sideB,
+        int kidSubsets = 100, int seed = 0, ReferenceSide reference = ReferenceSide.A)
+    {
+        ArgumentNullException.ThrowIfNull(fa);
+        ArgumentNullException.ThrowIfNull(fb);
         if (fa.shape[0] < 2 || fb.shape[0] < 2)
             throw new InputException($"FID needs at least 2 images on each side (got {fa.shape[0]} from {sideA.Source} and {fb.shape[0]} from {sideB.Source}).");
         var fid = Fid.Compute(fa, fb);
@@ -126,6 +149,6 @@ public static class ImageSetScoring
             : reference == ReferenceSide.A ? PrecisionRecall.Compute(fa, fb) : PrecisionRecall.Compute(fb, fa);
         return new ImageSetScores(fid, kid.Mean, kid.Std, kid.Subsets, kid.SubsetSize,
             sideA with { Count = fa.shape[0] }, sideB with { Count = fb.shape[0] },
-            network.Name, extractor.Dim, network.InputSize, network.ResizeFilter, pr?.Precision, pr?.Recall, PrecisionRecall.DefaultK, reference);
+            network.Name, (int)fa.shape[1], network.InputSize, network.ResizeFilter, pr?.Precision, pr?.Recall, PrecisionRecall.DefaultK, reference);
     }
 }

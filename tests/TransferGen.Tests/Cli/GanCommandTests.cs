@@ -84,6 +84,32 @@ public class GanCommandTests
     }
 
     [Fact]
+    public void Evaluate_reads_the_real_sets_from_the_feature_cache_the_second_time_with_the_same_scores()
+    {
+        using var temp = new TempFolder();
+        var run = temp["run"];
+        Assert.Equal(0, Run("gan", "train", "--data", "fashion-mnist", "--arch", "dcgan", "--out", run, "--dry-run").ExitCode);
+        string[] evaluate = ["gan", "evaluate", "--model", run, "--data", "fashion-mnist", "-n", "20", "--features", "pixels",
+            "--kid-subsets", "2", "--cache-dir", temp["cache"]];
+
+        var first = Run([.. evaluate, "--json"]);
+        var second = Run([.. evaluate, "--json"]);
+        var human = Run(evaluate);
+
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        Assert.Equal(2, Directory.GetFiles(temp["cache"]).Length);   // real test and real train; generated images are never cached
+        using var a = JsonDocument.Parse(first.StdOut);
+        using var b = JsonDocument.Parse(second.StdOut);
+        foreach (var scores in new[] { (a.RootElement, b.RootElement), (a.RootElement.GetProperty("real_floor"), b.RootElement.GetProperty("real_floor")) })
+            Assert.Equal(scores.Item1.GetProperty("fid").GetDouble(), scores.Item2.GetProperty("fid").GetDouble());
+        Assert.False(a.RootElement.GetProperty("cached_b").GetBoolean());
+        Assert.True(b.RootElement.GetProperty("cached_b").GetBoolean());
+        Assert.False(b.RootElement.GetProperty("cached_a").GetBoolean());
+        Assert.True(b.RootElement.GetProperty("real_floor").GetProperty("cached_a").GetBoolean());
+        Assert.Contains("B: fashion-mnist [test], 20 images, features from cache", human.StdOut);
+    }
+
+    [Fact]
     public void Unconditional_sampling_writes_one_folder_and_refuses_class()
     {
         using var temp = new TempFolder();

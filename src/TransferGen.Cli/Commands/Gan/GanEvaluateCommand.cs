@@ -90,7 +90,7 @@ public sealed class GanEvaluateCommand : Command<GanEvaluateCommand.Settings>
         }
         var report = ActivityProgress.ForStderr(s.Json).Run(
             $"extracting features for FID/KID: up to {s.N} each of generated, real test and real train images ({network.Name}, {network.InputSize}×{network.InputSize})",
-            () => GanEvaluation.Evaluate(generator.Network, s.Model, dataset, s.Data, network, s.N, s.Seed, s.KidSubsets));
+            () => GanEvaluation.Evaluate(generator.Network, s.Model, dataset, s.Data, network, s.N, s.Seed, s.KidSubsets, s.FeatureCache()));
         if (s.Json)
         {
             // The generated-vs-real figures at the top level (same keys as `fid --json`), the floor beside them.
