@@ -4,9 +4,10 @@ using System.Text.RegularExpressions;
 namespace TransferGen.Reports;
 
 /// <summary>
-/// A table of text cells under a header row. Cells that hold a number (such as "0.8123", "-1.5e-3", "81.2 %",
-/// "1,024", "NaN") are right-aligned in tabular figures, so that columns of numbers line up; the others are
-/// left-aligned. The first column is set as each row's header.
+/// A table of text cells under a header row. A column whose cells all hold numbers (such as "0.8123", "-1.5e-3",
+/// "81.2 %", "1,024", "NaN"; empty cells and "—" aside) is right-aligned in tabular figures, header included, so its
+/// numbers line up; other columns are left-aligned, so a column of mixed values (a configuration) reads evenly. The first
+/// column is set as each row's header.
 /// </summary>
 public sealed partial class TableSection : ReportSection
 {
@@ -48,10 +49,11 @@ public sealed partial class TableSection : ReportSection
         html.Append("<table>\n");
         if (Caption is not null) html.Append("<caption>").Append(Encode(Caption)).Append("</caption>\n");
         html.Append("<thead><tr>");
-        // A header is aligned like most of its column's cells, so a numbers' heading sits above its numbers.
+        // A numeric column's heading is right-aligned too, so it sits above its numbers.
         for (var c = 0; c < Header.Count; c++)
             html.Append(NumericColumn(c) ? "<th class=\"num\">" : "<th>").Append(Encode(Header[c])).Append("</th>");
         html.Append("</tr></thead>\n<tbody>\n");
+        var numeric = Enumerable.Range(0, Header.Count).Select(NumericColumn).ToArray();
         foreach (var row in Rows)
         {
             html.Append("<tr>");
@@ -59,14 +61,16 @@ public sealed partial class TableSection : ReportSection
             {
                 var tag = c == 0 ? "th scope=\"row\"" : "td";
                 var end = c == 0 ? "th" : "td";
-                html.Append('<').Append(tag).Append(IsNumeric(row[c]) ? " class=\"num\">" : ">").Append(Encode(row[c])).Append("</").Append(end).Append('>');
+                html.Append('<').Append(tag).Append(numeric[c] ? " class=\"num\">" : ">").Append(Encode(row[c])).Append("</").Append(end).Append('>');
             }
             html.Append("</tr>\n");
         }
         html.Append("</tbody>\n</table>\n");
     }
 
-    bool NumericColumn(int column) => Rows.Count > 0 && Rows.Count(r => IsNumeric(r[column])) * 2 > Rows.Count;
+    /// <summary>True when every cell of <paramref name="column"/> is a number, an empty cell or "—", and at least one is a number.</summary>
+    public bool NumericColumn(int column) =>
+        Rows.Any(r => IsNumeric(r[column])) && Rows.All(r => IsNumeric(r[column]) || r[column].Trim() is "" or "—");
 
     [GeneratedRegex(@"^([+\-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d*)?|[+\-−]?\.\d+)([eE][+\-]?\d+)?\s?%?$|^(NaN|[+\-−]?∞|[+\-−]?Infinity)$")]
     private static partial Regex Number();
