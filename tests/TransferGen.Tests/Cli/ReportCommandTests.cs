@@ -79,6 +79,12 @@ public class ReportCommandTests
         Assert.Contains("dcgan", cells);
         Assert.Contains("last epoch: train g loss", cells);
         Assert.Contains($"&& transfergen gan train --data fashion-mnist --out {run} --dry-run --epochs 2", Text(html));
+
+        // A resume keeps the command that started the run: the one that reproduces it from the beginning.
+        Assert.Equal(0, CliRunner.Run("gan", "train", "--resume", run, "--epochs", "3").ExitCode);
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
+        Assert.Equal(["gan", "train", "--data", "fashion-mnist", "--out", run, "--dry-run", "--epochs", "2"],
+            config.RootElement.GetProperty("command").GetProperty("arguments").EnumerateArray().Select(a => a.GetString()));
     }
 
     [Fact]
