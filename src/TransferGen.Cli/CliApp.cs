@@ -206,6 +206,13 @@ public static class CliApp
         config.AddCommand<EvaluateCommand>("evaluate")
             .WithDescription("Evaluate a fine-tuned model on a dataset split.")
             .WithExample("evaluate", "--model", "runs/r18", "--data", "fashion-mnist", "--json");
+        config.AddCommand<ReportCommand>("report")
+            .WithDescription(CliHelpProvider.Describe(
+                "Write a run folder (finetune, pretrain, gan train) as one self-contained HTML report.",
+                "Configuration, results, training curves, the confusion matrix on the test split (a classifier, evaluated now) or the "
+                + "sample grids (a GAN), and the command that reproduces the run; images embedded, no scripts, nothing fetched."))
+            .WithExample("report", "runs/r18")
+            .WithExample("report", "runs/dcgan", "--out", "dcgan-report.html");
     }
 
     /// <summary>Prints one sentence for <paramref name="e"/> on stderr and returns the exit code.</summary>

@@ -44,6 +44,7 @@ public abstract class TrainCommand<TSettings> : Command<TSettings> where TSettin
             if (settings.Out is null) throw new InputException("--out is required: the run folder to write.");
             var tuner = CreateTuner(settings);
             tuner.Callbacks.Add(callback);
+            tuner.Command = RunCommandLine.Of(context.Arguments);   // config.json records it: the report's reproduce command
             var folder = new RunFolder(settings.Out);
             folder.CheckNew(tuner.RunKind, settings.Overwrite);   // before the data loads: a refusal comes at once
             var dataset = CliDatasets.Load(settings.Data, settings.ToOptions());

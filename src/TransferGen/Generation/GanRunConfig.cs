@@ -54,6 +54,12 @@ public sealed record GanRunConfig
     /// <summary>When the run started (UTC, ISO 8601).</summary>
     public string Created { get; init; } = "";
 
+    /// <summary>
+    /// The `transfergen` command line that started the run (a resume keeps it); null for a run started from code or by
+    /// an older TransferGen.
+    /// </summary>
+    public RunCommandLine? Command { get; init; }
+
     /// <summary>What rebuilding the generator needs.</summary>
     public GanModelInfo ModelInfo => new(Options.Arch, DataChannels, ImageSize, Classes, Conditional, Options.Model);
 

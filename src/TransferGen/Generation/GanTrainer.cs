@@ -62,13 +62,15 @@ public static class GanTrainer
     /// see <see cref="RunFolder.OwnFiles"/>) are then removed first; without it the folder must be new or empty.</param>
     /// <param name="cancellationToken">Stops after the current step (a run folder then holds a checkpoint
     /// <see cref="Resume"/> continues) with a <see cref="TrainingCancelledException"/>.</param>
+    /// <param name="command">The command line that started the run, recorded in config.json (see <see cref="GanRunConfig.Command"/>).</param>
     public static GanTrainingResult Train(ImageDataset dataset, GanTrainingConfig config, RunFolder? run = null,
-        IEnumerable<ICallback>? callbacks = null, bool overwrite = false, CancellationToken cancellationToken = default)
+        IEnumerable<ICallback>? callbacks = null, bool overwrite = false, CancellationToken cancellationToken = default,
+        RunCommandLine? command = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         config.Validate(requireData: false);
         run?.CheckNew(GanRunConfig.RunKind, overwrite);
-        return Run(GanTrainingData.From(dataset, config), config, run, resume: null, held: null, overwrite, callbacks, cancellationToken);
+        return Run(GanTrainingData.From(dataset, config), config, run, resume: null, held: null, overwrite, callbacks, cancellationToken, command);
     }
 
     /// <summary>
@@ -81,7 +83,7 @@ public static class GanTrainer
     /// <param name="device">The device to train on (the CPU when null).</param>
     /// <param name="callbacks">More callbacks.</param>
     /// <param name="dataset">The data, when the run was trained on a dataset built in code.</param>
-    /// <param name="cancellationToken">As for <see cref="Train(ImageDataset, GanTrainingConfig, RunFolder?, IEnumerable{ICallback}?, bool, CancellationToken)"/>.</param>
+    /// <param name="cancellationToken">As for <see cref="Train(ImageDataset, GanTrainingConfig, RunFolder?, IEnumerable{ICallback}?, bool, CancellationToken, RunCommandLine?)"/>.</param>
     public static GanTrainingResult Resume(RunFolder run, int? epochs = null, Device? device = null, IEnumerable<ICallback>? callbacks = null,
         ImageDataset? dataset = null, CancellationToken cancellationToken = default)
     {
@@ -137,7 +139,7 @@ public static class GanTrainer
 
     // held: the run folder's lock when the caller took it (a resume); a new run takes it when it creates the folder.
     static GanTrainingResult Run(GanTrainingData data, GanTrainingConfig config, RunFolder? run, Checkpoint? resume, IO.FolderLock? held,
-        bool overwrite, IEnumerable<ICallback>? extraCallbacks, CancellationToken cancellationToken)
+        bool overwrite, IEnumerable<ICallback>? extraCallbacks, CancellationToken cancellationToken, RunCommandLine? command = null)
     {
         // The backbone of a pretrained-feature discriminator is resolved and checked before the run folder is made.
         (config, var dBackbone) = ProjectedGanSetup.Resolve(config, data.Shape);
@@ -203,7 +205,7 @@ public static class GanTrainer
                 resumedFrom = resume.State.EpochsCompleted;
                 if (d is ProjectedDiscriminator restored) ProjectedGanSetup.Freeze(restored, dBackbone!, resumed: true);
             }
-            if (run is not null) WriteConfig(run, config, data, info, initSource);
+            if (run is not null) WriteConfig(run, config, data, info, initSource, command);
 
             var callbacks = new List<ICallback> { new NonFiniteLossStop(), new EpochTimer() };
             if (ada is not null) callbacks.Add(ada);
@@ -256,7 +258,7 @@ public static class GanTrainer
         }
     }
 
-    static void WriteConfig(RunFolder run, GanTrainingConfig config, GanTrainingData data, GanModelInfo info, GanInitSource? initSource)
+    static void WriteConfig(RunFolder run, GanTrainingConfig config, GanTrainingData data, GanModelInfo info, GanInitSource? initSource, RunCommandLine? command)
     {
         var previous = File.Exists(run.ConfigPath) && RunFolder.ReadKind(run.Path) == GanRunConfig.RunKind
             ? RunFolder.ReadJson<GanRunConfig>(run.ConfigPath)
@@ -277,6 +279,8 @@ public static class GanTrainer
             Versions = previous?.Versions ?? RunFolder.CurrentVersions(),
             Created = previous?.Created ?? DateTime.UtcNow.ToString("O"),
             InitializedFrom = initSource ?? previous?.InitializedFrom,
+            // A resume keeps the command that started the run: it is what reproduces the run from the beginning.
+            Command = previous?.Command ?? command,
         });
     }
 

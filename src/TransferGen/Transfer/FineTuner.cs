@@ -45,6 +45,9 @@ public sealed class FineTuner(FineTuneOptions options)
     /// </summary>
     public double ExtraTrainingRatio { get; init; } = 0.5;
 
+    /// <summary>The command line that started this run, recorded in config.json (the CLI sets it); null: none recorded.</summary>
+    public RunCommandLine? Command { get; set; }
+
     /// <summary>Trains on <paramref name="dataset"/>, writing into <paramref name="run"/> when given.</summary>
     /// <param name="dataset">The data; its "train" split trains, its "val" split (or a part carved from train) validates,
     /// its "test" split (if any) is evaluated at the end.</param>
@@ -154,6 +157,7 @@ public sealed class FineTuner(FineTuneOptions options)
             Device = Devices.Name(Options.Device),
             Versions = RunConfig.CurrentVersions(),
             Created = DateTime.UtcNow.ToString("O"),
+            Command = Command,
         };
         if (run is not null && resume is not null) config = RunConfig.Read(run);
         using var created = run is not null && held is null ? run.CreateNew(RunKind, overwrite) : null;

@@ -102,6 +102,9 @@ public sealed record RunConfig
     /// <summary>When the run started (UTC, ISO 8601).</summary>
     public string Created { get; init; } = "";
 
+    /// <summary>The `transfergen` command line that started the run; null for a run started from code or by an older TransferGen.</summary>
+    public RunCommandLine? Command { get; init; }
+
     /// <summary>The kinds of classifier run (what <see cref="Kind"/> may say).</summary>
     public static readonly string[] Kinds = ["finetune", "pretrain"];
 

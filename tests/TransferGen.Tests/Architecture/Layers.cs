@@ -22,6 +22,8 @@ namespace TransferGen.Tests.Architecture;
 /// <item>Transfer and Generation — the recipes, siblings on one level: neither may use the other.</item>
 /// <item>Scoring — names feature networks (ImageNet, pixels, a fine-tuned run) and scores image sets and GANs with
 ///   them, so it composes Models, Transfer and Generation.</item>
+/// <item>RunReports — the HTML report of a run folder: reads classifier and GAN runs (Transfer, Generation) and lays them
+///   out with Reports' document model.</item>
 /// <item>Benchmarks — composes everything; its own assembly (src/TransferGen.Benchmarks), which the library cannot reference.</item>
 /// </list>
 /// </remarks>
@@ -45,6 +47,7 @@ public static class Layers
         ["Training"],
         ["Transfer", "Generation"],
         ["Scoring"],
+        ["RunReports"],
         ["Benchmarks"],
     ];
 

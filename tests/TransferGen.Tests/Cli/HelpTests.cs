@@ -6,7 +6,7 @@ namespace TransferGen.Tests.Cli;
 /// <summary>`--help` of the tool and its commands, in process.</summary>
 public class HelpTests
 {
-    static readonly string[] Commands = ["data", "bench", "gan", "fid", "backbones", "pretrain", "augment", "finetune", "lr-find", "predict", "evaluate"];
+    static readonly string[] Commands = ["data", "bench", "gan", "fid", "backbones", "pretrain", "augment", "finetune", "lr-find", "predict", "evaluate", "report"];
 
     static readonly Dictionary<string, string[]> Branches = new()
     {
@@ -83,5 +83,15 @@ public class HelpTests
         var help = Help([.. command.Split(' '), "--help"]);
         Assert.Contains($"transfergen {command} [OPTIONS]", help);
         foreach (var option in options) Assert.Contains(option, help);
+    }
+
+    [Fact]
+    public void Report_help_shows_its_run_argument_and_options()
+    {
+        var help = Help("report", "--help");
+        Assert.Contains("transfergen report <RUN> [OPTIONS]", help);
+        Assert.Contains("--out", help);
+        Assert.Contains("--no-evaluate", help);
+        Assert.Contains("self-contained HTML", help);
     }
 }

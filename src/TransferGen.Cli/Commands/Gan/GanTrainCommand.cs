@@ -211,7 +211,7 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
                 Console.Error.WriteLine($"Training {config.Arch}{against} on {config.Data} into {run} for {config.Epochs} epoch(s){(config.DryRun ? " (dry run)" : "")}.");
                 var dataset = CliDatasets.Load(config.Data, config.ToDatasetOptions());
                 if (GanTrainingData.LabelsWarning(dataset, config) is { } warning) CliConsole.Warn(warning);
-                result = GanTrainer.Train(dataset, config, new RunFolder(run), callbacks, s.Overwrite, cancellationToken);
+                result = GanTrainer.Train(dataset, config, new RunFolder(run), callbacks, s.Overwrite, cancellationToken, RunCommandLine.Of(context.Arguments));
             }
         }
 
