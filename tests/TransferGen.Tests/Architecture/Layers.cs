@@ -20,6 +20,7 @@ namespace TransferGen.Tests.Architecture;
 /// <item>Models — backbones registry, weights records, heads, GANs; may implement Metrics' IFeatureExtractor.</item>
 /// <item>Training — the one loop, callbacks, checkpoints, run folders (plots curves through Reports).</item>
 /// <item>Transfer and Generation — the recipes, siblings on one level: neither may use the other.</item>
+/// <item>SyntheticData — a conditional GAN's images as labelled training data for a fine-tune (Generation + Transfer).</item>
 /// <item>Scoring — names feature networks (ImageNet, pixels, a fine-tuned run) and scores image sets and GANs with
 ///   them, so it composes Models, Transfer and Generation.</item>
 /// <item>RunReports — the HTML report of a run folder: reads classifier and GAN runs (Transfer, Generation) and lays them
@@ -46,6 +47,7 @@ public static class Layers
         ["Models"],
         ["Training"],
         ["Transfer", "Generation"],
+        ["SyntheticData"],
         ["Scoring"],
         ["RunReports"],
         ["Benchmarks"],
