@@ -3,6 +3,7 @@ using TransferGen.Tests.Data;
 
 namespace TransferGen.Tests.Cli;
 
+[Collection(nameof(TransferGen.Tests.Transfer.SerialTorchTests))]   // real-only must equal a plain finetune: no other test may touch the global torch RNG or thread count meanwhile
 public class AugmentCommandTests
 {
     // The budget of both fine-tunes, shared with the plain finetune that must reproduce the real-only figure.

@@ -6,6 +6,7 @@ using TransferGen.Transfer;
 namespace TransferGen.Tests.Scoring;
 
 /// <summary>`gan evaluate --cas`: a classifier trained on generated images only, tested on real ones, beside one trained on real images.</summary>
+[Collection(nameof(TransferGen.Tests.Transfer.SerialTorchTests))]   // the reference must equal a plain fine-tune bit for bit: no other test may touch the global torch RNG or thread count meanwhile
 public sealed class CasTests(ClassAgreementRuns runs) : IClassFixture<ClassAgreementRuns>
 {
     static readonly FineTuneOptions Fast = new()
