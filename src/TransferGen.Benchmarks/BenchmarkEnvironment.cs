@@ -18,20 +18,8 @@ public sealed record BenchmarkEnvironment(int Cores, string Cpu, string Os, int 
 {
     /// <summary>The environment of this process now.</summary>
     public static BenchmarkEnvironment Current() => new(
-        Environment.ProcessorCount, CpuModel(), RuntimeInformation.OSDescription,
+        Environment.ProcessorCount, Devices.CpuModel(), RuntimeInformation.OSDescription,
         torch.get_num_threads(), torch.get_num_interop_threads(), torch.__version__,
         typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown",
         DateTimeOffset.UtcNow);
-
-    static string CpuModel()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
-            if (line != null) return line[(line.IndexOf(':') + 1)..].Trim();
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return RuntimeInformation.ProcessArchitecture.ToString();
-    }
 }

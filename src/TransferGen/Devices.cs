@@ -54,4 +54,17 @@ public static class Devices
         if (!cuda.is_available())
             throw new InputException($"Device '{name}' was asked for, but no CUDA device is available to TorchSharp on this machine.");
     }
+
+    /// <summary>The CPU's model name from /proc/cpuinfo, or the process architecture where that is unavailable.</summary>
+    public static string CpuModel()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            if (line != null) return line[(line.IndexOf(':') + 1)..].Trim();
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
+    }
 }

@@ -114,7 +114,7 @@ public sealed class AugmentCommand : Command<AugmentCommand.Settings>
         {
             Data = s.Data,
             Classes = dataset.Classes,
-            TestCount = dataset.HasSplit("test") ? dataset["test"].Count : 0,
+            TestCount = dataset.HasSplit("test") ? options.FineTune.TestSplit(dataset).Count : 0,
             Options = options,
             Seeds = seeds,
             Machine = BenchmarkEnvironment.Current(),

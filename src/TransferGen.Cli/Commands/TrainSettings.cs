@@ -96,6 +96,11 @@ public class TrainSettings : DataSettings
     [Description("Share of each class carved from train for validation (when the data has no val split).")]
     public double ValidationFraction { get; init; } = 0.1;
 
+    /// <summary>Test images per class.</summary>
+    [CommandOption("--test-per-class <N>")]
+    [Description("Test on at most N images per class of the test split (the same seeded subset for every --seed); default all.")]
+    public int? TestPerClass { get; init; }
+
     /// <summary>Early-stopping patience.</summary>
     [CommandOption("--patience <N>")]
     [DefaultValue(5)]
@@ -147,6 +152,7 @@ public class TrainSettings : DataSettings
         Device = Devices.Parse(Device),
         LabelsPerClass = LabelsPerClass,
         ValidationFraction = ValidationFraction,
+        TestPerClass = TestPerClass,
         Patience = Patience,
         MinSteps = MinSteps,
         Gray = Choice(Gray, "--gray", ("replicate", GrayscaleMode.Replicate), ("adapt", GrayscaleMode.Adapt)),

@@ -186,7 +186,7 @@ public sealed class FineTuner(FineTuneOptions options)
         double? test = null;
         if (dataset.HasSplit("test"))
         {
-            using var evaluation = Evaluator.Run(model, dataset["test"], session.EvalTransform, Options.BatchSize, device);
+            using var evaluation = Evaluator.Run(model, Options.TestSplit(dataset), session.EvalTransform, Options.BatchSize, device);
             test = evaluation.Accuracy();
             if (run is not null) RecordTestAccuracy(run, test.Value);
         }

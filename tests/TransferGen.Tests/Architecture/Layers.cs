@@ -25,6 +25,7 @@ namespace TransferGen.Tests.Architecture;
 ///   them, so it composes Models, Transfer and Generation.</item>
 /// <item>RunReports — the HTML report of a run folder: reads classifier and GAN runs (Transfer, Generation) and lays them
 ///   out with Reports' document model.</item>
+/// <item>Quickstart — the one-command tour: runs Transfer, SyntheticData and Scoring and reports with Reports and RunReports.</item>
 /// <item>Benchmarks — composes everything; its own assembly (src/TransferGen.Benchmarks), which the library cannot reference.</item>
 /// </list>
 /// </remarks>
@@ -50,6 +51,7 @@ public static class Layers
         ["SyntheticData"],
         ["Scoring"],
         ["RunReports"],
+        ["Quickstart"],
         ["Benchmarks"],
     ];
 
