@@ -73,6 +73,18 @@ public sealed class QuickstartCommand : Command<QuickstartCommand.Settings>
         [DefaultValue(500)]
         public int GanSteps { get; init; } = D.GanSteps;
 
+        /// <summary>GAN batch.</summary>
+        [CommandOption("--gan-batch-size <N>")]
+        [Description("Images per GAN step.")]
+        [DefaultValue(32)]
+        public int GanBatchSize { get; init; } = D.GanBatchSize;
+
+        /// <summary>Images per class for class agreement.</summary>
+        [CommandOption("--agreement-per-class <N>")]
+        [Description("Generated images per class the pretrained classifier judges for class agreement.")]
+        [DefaultValue(100)]
+        public int AgreementPerClass { get; init; } = D.AgreementPerClass;
+
         /// <summary>Images per side for the GAN's scores.</summary>
         [CommandOption("-n|--count <N>")]
         [Description("Images per side for FID, KID, precision and recall (capped by the test split).")]
@@ -111,6 +123,8 @@ public sealed class QuickstartCommand : Command<QuickstartCommand.Settings>
             MinSteps = MinSteps,
             TestPerClass = TestPerClass,
             GanSteps = GanSteps,
+            GanBatchSize = GanBatchSize,
+            AgreementPerClass = AgreementPerClass,
             ScoreCount = ScoreCount,
             SyntheticPerClass = SyntheticPerClass,
             Device = Devices.Parse(Device),

@@ -6,7 +6,7 @@ namespace TransferGen.Tests.Cli;
 /// <summary>`--help` of the tool and its commands, in process.</summary>
 public class HelpTests
 {
-    static readonly string[] Commands = ["data", "bench", "gan", "fid", "backbones", "pretrain", "augment", "finetune", "lr-find", "predict", "evaluate", "report"];
+    static readonly string[] Commands = ["quickstart", "data", "bench", "gan", "fid", "backbones", "pretrain", "augment", "finetune", "lr-find", "predict", "evaluate", "report"];
 
     static readonly Dictionary<string, string[]> Branches = new()
     {
