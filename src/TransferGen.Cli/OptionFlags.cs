@@ -21,6 +21,7 @@ public static class OptionFlags
         ["DiscriminatorLearningRate"] = "--d-lr",
         ["SpectralNorm"] = "--spectral-norm",
         ["InitFrom"] = "--init",
+        ["ModeSeekingWeight"] = "--mode-seeking",
     };
 
     static readonly Lazy<Dictionary<string, string>> Flags = new(Collect);

@@ -72,8 +72,12 @@ public static class AugmentExperiment
         AugmentReport earlier;
         try
         {
-            earlier = JsonSerializer.Deserialize<AugmentReport>(File.ReadAllText(path), JsonDefaults.Options)
+            var text = File.ReadAllText(path);
+            earlier = JsonSerializer.Deserialize<AugmentReport>(text, JsonDefaults.Options)
                       ?? throw new InputException($"{path} is empty.");
+            if (System.Text.Json.Nodes.JsonNode.Parse(text)?["options"]?["equal_steps"] is null)
+                throw new InputException($"{path} was made before the augmented fine-tune got the real-only one's steps " +
+                                         "(its augmented runs trained longer), so its seeds cannot be mixed with new ones; choose another --out.");
         }
         catch (JsonException e)
         {

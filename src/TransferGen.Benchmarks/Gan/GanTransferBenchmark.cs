@@ -44,7 +44,11 @@ public static class GanTransferBenchmark
             floor = Score(train, realFeatures, 0, 0, options);
 
         var sourceRun = Path.Combine(outDir, "source");
-        if (options.Methods.Any(m => m.StartsWith("transfer", StringComparison.Ordinal)))
+        // Only a transfer run still to train needs the source (a resume that adds other methods does not).
+        var chunksPerRun = options.Steps / options.EvalEvery;
+        bool Finished(string method, int seed) =>
+            previous?.Runs.FirstOrDefault(r => r.Method == method && r.Seed == seed) is { } done && done.Scores.Count >= chunksPerRun;
+        if (options.Methods.Any(m => m.StartsWith("transfer", StringComparison.Ordinal) && options.Seeds.Any(seed => !Finished(m, seed))))
             TrainSource(options, source, sourceRun, progress, trainingCallbacks, cancellationToken);
 
         var report = previous ?? new GanTransferBenchReport
@@ -62,7 +66,7 @@ public static class GanTransferBenchmark
 
         var repeated = new ImageDataset(target.Format, target.Source, target.Classes,
             [small.Subset(Cycle(small.Count, options.EvalEvery * options.BatchSize), "train")]);
-        var chunks = options.Steps / options.EvalEvery;
+        var chunks = chunksPerRun;
         // Seeds outermost: after the first pass every method has one complete run to compare.
         foreach (var seed in options.Seeds)
             foreach (var method in options.Methods)

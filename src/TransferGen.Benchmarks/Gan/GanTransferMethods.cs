@@ -8,7 +8,7 @@ namespace TransferGen.Benchmarks.Gan;
 public static class GanTransferMethods
 {
     /// <summary>Every method, in report order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["scratch", "diffaug", "ada", "transfer", "transfer-freezed", "transfer-diffaug", "projected"];
+    public static IReadOnlyList<string> Names { get; } = ["scratch", "diffaug", "ada", "transfer", "transfer-freezed", "transfer-diffaug", "projected", "projected-ms"];
 
     /// <summary>One line on what each method is.</summary>
     public static string Describe(string method, int freezeD) => method switch
@@ -20,6 +20,7 @@ public static class GanTransferMethods
         "transfer-freezed" => $"TransferGAN + FreezeD: --init and the first {freezeD} discriminator blocks frozen",
         "transfer-diffaug" => "TransferGAN + DiffAugment: --init and the same augmentations of everything D sees",
         "projected" => "pretrained-feature D (--d-backbone resnet18-imagenet at its defaults: hinge loss, DiffAugment)",
+        "projected-ms" => "projected + MSGAN's mode-seeking term (--mode-seeking 1) against its within-class collapse",
         _ => throw new InputException($"Unknown method '{method}' (known: {string.Join(", ", Names)})."),
     };
 
@@ -35,6 +36,10 @@ public static class GanTransferMethods
         "projected" => ProjectedGanDefaults.Apply(
             baseConfig with { Model = baseConfig.Model with { Projected = new ProjectedDiscriminatorOptions() } },
             lossChosen: false, augmentationChosen: false),
+        "projected-ms" => WithModeSeeking(Apply("projected", baseConfig, sourceRun, freezeD), 1),
         _ => throw new InputException($"Unknown method '{method}' (known: {string.Join(", ", Names)})."),
     };
+
+    static GanTrainingConfig WithModeSeeking(GanTrainingConfig config, double weight) =>
+        config with { Step = config.Step with { ModeSeekingWeight = weight } };
 }

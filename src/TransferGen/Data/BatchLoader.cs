@@ -45,18 +45,23 @@ public sealed class BatchLoader
     /// <summary>The options in force.</summary>
     public BatchLoaderOptions Options { get; }
 
+    /// <summary>Images per epoch: <see cref="BatchLoaderOptions.EpochLength"/>, or the split's size.</summary>
+    public int EpochLength => Options.EpochLength ?? Split.Count;
+
     /// <summary>Batches per epoch.</summary>
     public int BatchCount => Options.DropLast
-        ? Split.Count / Options.BatchSize
-        : (Split.Count + Options.BatchSize - 1) / Options.BatchSize;
+        ? EpochLength / Options.BatchSize
+        : (EpochLength + Options.BatchSize - 1) / Options.BatchSize;
 
     /// <summary>True when batches are gathered in one step from a tensor-backed split (no random transforms).</summary>
     public bool GathersWholeBatches => _builder.GathersWholeBatches;
 
     /// <summary>The order in which <paramref name="epoch"/> visits the images (split indices).</summary>
-    public int[] Order(int epoch) => Options.Shuffle
-        ? DataRandom.ShuffledOrder(Split.Count, Options.Seed, epoch)
-        : Enumerable.Range(0, Split.Count).ToArray();
+    public int[] Order(int epoch) => Options.EpochLength is int length && Split.Count > 0
+        ? DataRandom.EpochWindow(Split.Count, Options.Seed, epoch, length, Options.Shuffle)
+        : Options.Shuffle
+            ? DataRandom.ShuffledOrder(Split.Count, Options.Seed, epoch)
+            : Enumerable.Range(0, Split.Count).ToArray();
 
     /// <summary>
     /// The batches of <paramref name="epoch"/>, in order. Each enumeration starts its own workers on the first

@@ -15,6 +15,13 @@ public sealed record BatchLoaderOptions
     /// <summary>Leave out the last batch of an epoch when it is smaller than <see cref="BatchSize"/>.</summary>
     public bool DropLast { get; init; }
 
+    /// <summary>
+    /// Images one epoch visits, when not the split's size: the epoch is then a window of this length over a stream of
+    /// passes over the split (see <see cref="DataRandom.EpochWindow"/>), so a large split can train in epochs of
+    /// another set's size. Null: one pass over the split.
+    /// </summary>
+    public int? EpochLength { get; init; }
+
     /// <summary>Background threads that read and transform images.</summary>
     public int Workers { get; init; } = 2;
 
@@ -28,6 +35,7 @@ public sealed record BatchLoaderOptions
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
+        if (EpochLength is int length) ArgumentOutOfRangeException.ThrowIfLessThan(length, 1, nameof(EpochLength));
         ArgumentOutOfRangeException.ThrowIfLessThan(Workers, 1, nameof(Workers));
         ArgumentOutOfRangeException.ThrowIfLessThan(Prefetch, 1, nameof(Prefetch));
     }

@@ -26,6 +26,33 @@ internal static class DataRandom
     }
 
     /// <summary>
+    /// The <paramref name="length"/> samples epoch <paramref name="epoch"/> visits when an epoch is not one pass over
+    /// the <paramref name="count"/> samples: the epoch-th window of that length over a stream of passes, pass p being
+    /// <see cref="ShuffledOrder"/>(count, seed, p) (or 0..count−1 without shuffling), so every sample comes once per
+    /// pass whatever the window. With length = count it is exactly the pass itself.
+    /// </summary>
+    public static int[] EpochWindow(int count, int seed, int epoch, int length, bool shuffle = true)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        int[] Pass(long p) => shuffle ? ShuffledOrder(count, seed, checked((int)p)) : Enumerable.Range(0, count).ToArray();
+        if (length == count) return Pass(epoch);
+        var window = new int[length];
+        var position = (long)epoch * length;
+        for (var filled = 0; filled < length;)
+        {
+            var pass = Pass(position / count);
+            var from = (int)(position % count);
+            var take = Math.Min(count - from, length - filled);
+            Array.Copy(pass, from, window, filled, take);
+            filled += take;
+            position += take;
+        }
+        return window;
+    }
+
+    /// <summary>
     /// Fisher–Yates shuffle in place. Written out rather than Random.Shuffle so that the result depends only on
     /// the seeded generator (whose algorithm .NET keeps stable), not on a library method that may change.
     /// </summary>

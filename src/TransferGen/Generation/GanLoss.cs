@@ -85,4 +85,14 @@ public static class GanLoss
 
     /// <summary>The AC-GAN auxiliary term: cross-entropy of class logits [B, K] against labels (int64 [B]).</summary>
     public static Tensor AuxiliaryClassification(Tensor classLogits, Tensor labels) => F.cross_entropy(classLogits, labels);
+
+    /// <summary>
+    /// MSGAN's mode-seeking term for paired images [P, C, H, W] drawn from latents [P, nz]: 1 / (mean|a − b| /
+    /// mean|za − zb| + 1e-5). Near zero when the images change with z, large when two latents draw the same image.
+    /// </summary>
+    public static Tensor ModeSeeking(Tensor a, Tensor b, Tensor za, Tensor zb)
+    {
+        var ratio = (a - b).abs().mean() / (za - zb).abs().mean();
+        return 1.0 / (ratio + 1e-5);
+    }
 }

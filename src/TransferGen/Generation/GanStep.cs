@@ -63,7 +63,12 @@ public static class GanStep
 
         using var scope = NewDisposeScope();
         var batch = real.shape[0];
-        var fakeLabels = conditional ? labels : null;
+        var modeSeeking = options.ModeSeekingWeight > 0 && batch >= 2;
+        var half = batch / 2;
+        // Mode seeking compares image i with image i + B/2, so both halves are drawn for the first half's classes.
+        var fakeLabels = !conditional ? null
+            : modeSeeking ? cat([labels!.narrow(0, 0, half), labels!.narrow(0, 0, batch - half)], 0)
+            : labels;
         var z = randn(new[] { batch, (long)g.LatentDim }, dtype: real.dtype, device: real.device, generator: generator);   // [B, nz]
         var fake = g.Generate(z, g.ClassCount is null ? null : fakeLabels);                                               // [B, C, H, W]
 
@@ -86,6 +91,8 @@ public static class GanStep
         var gLoss = GanLoss.Generator(options.Loss, fakeLogitForG);
         if (fakeClassForG is not null)
             gLoss = gLoss + options.AuxiliaryWeight * GanLoss.AuxiliaryClassification(fakeClassForG, fakeLabels!);
+        if (modeSeeking)
+            gLoss = gLoss + options.ModeSeekingWeight * GanLoss.ModeSeeking(fake.narrow(0, 0, half), fake.narrow(0, half, half), z.narrow(0, 0, half), z.narrow(0, half, half));
         minimizer.Minimize(gLoss, optG);
 
         return new GanStepResult(

@@ -28,6 +28,14 @@ public sealed record GanStepOptions
     /// <summary>Discriminator learning rate. Default 2e-4 (DCGAN).</summary>
     public double DiscriminatorLearningRate { get; init; } = 2e-4;
 
+    /// <summary>
+    /// Weight λ of the mode-seeking term (MSGAN, Mao et al. 2019) in the generator loss: λ / (mean|G(z1) − G(z2)| /
+    /// mean|z1 − z2| + ε) over pairs of latents with the same class, which punishes a generator whose images do not
+    /// change with z (within-class mode collapse). The step then pairs the batch's two halves under the first half's
+    /// labels. Default 0 (off; the step is then exactly as before). MSGAN used 1.
+    /// </summary>
+    public double ModeSeekingWeight { get; init; }
+
     /// <summary>Adam β1. Default 0.5 (DCGAN; 0.9 makes GAN training oscillate). WGAN-GP's paper used 0.</summary>
     public double Beta1 { get; init; } = 0.5;
 
@@ -47,6 +55,7 @@ public sealed record GanStepOptions
     {
         if (!(GradientPenaltyWeight >= 0)) throw new InvalidOptionException($"{{0}} must be ≥ 0 (got {GradientPenaltyWeight}).", "GanStepOptions.GradientPenaltyWeight");
         if (!(AuxiliaryWeight >= 0)) throw new InvalidOptionException($"{{0}} must be ≥ 0 (got {AuxiliaryWeight}).", "GanStepOptions.AuxiliaryWeight");
+        if (!(ModeSeekingWeight >= 0)) throw new InvalidOptionException($"{{0}} must be ≥ 0 (got {ModeSeekingWeight}).", "GanStepOptions.ModeSeekingWeight");
         if (!(GeneratorLearningRate > 0)) throw new InvalidOptionException($"{{0}} must be > 0 (got {GeneratorLearningRate}).", "GanStepOptions.GeneratorLearningRate");
         if (!(DiscriminatorLearningRate > 0)) throw new InvalidOptionException($"{{0}} must be > 0 (got {DiscriminatorLearningRate}).", "GanStepOptions.DiscriminatorLearningRate");
         if (!(Beta1 >= 0 && Beta1 < 1)) throw new InvalidOptionException($"{{0}} (Adam β1) must be in [0, 1) (got {Beta1}).", "GanStepOptions.Beta1");

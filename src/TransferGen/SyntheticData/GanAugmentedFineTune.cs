@@ -77,7 +77,7 @@ public static class GanAugmentedFineTune
         using var generatedImages = generated.Split.Images;
 
         progress?.Invoke($"seed {seed}: the same fine-tune on real + generated images ({options.SyntheticRatio:P0} generated)");
-        var augmentedTuner = Tuner(fineTune, generated.Split, options.SyntheticRatio, fineTuneCallbacks?.Invoke("augmented"), warn);
+        var augmentedTuner = Tuner(fineTune, generated.Split, options.SyntheticRatio, fineTuneCallbacks?.Invoke("augmented"), warn, options.EqualSteps);
         var augmented = augmentedTuner.Run(dataset, Sub(AugmentedFolder) is { } a ? new RunFolder(a) : null, dataset.Source, overwrite: overwrite, cancellationToken: cancellationToken);
         using var augmentedModel = augmented.Model;
 
@@ -102,9 +102,10 @@ public static class GanAugmentedFineTune
         }
     }
 
-    static FineTuner Tuner(FineTuneOptions options, ImageSplit? extra, double ratio, IEnumerable<ICallback>? callbacks, Action<string>? warn)
+    static FineTuner Tuner(FineTuneOptions options, ImageSplit? extra, double ratio, IEnumerable<ICallback>? callbacks, Action<string>? warn,
+        bool equalSteps = false)
     {
-        var tuner = new FineTuner(options) { ExtraTraining = extra, ExtraTrainingRatio = ratio, Warn = warn };
+        var tuner = new FineTuner(options) { ExtraTraining = extra, ExtraTrainingRatio = ratio, Warn = warn, EpochOfRealSize = equalSteps };
         if (callbacks is not null) tuner.Callbacks.AddRange(callbacks);
         return tuner;
     }

@@ -51,11 +51,12 @@ internal sealed class FeatureCache : IDisposable
     /// <summary>
     /// The batches of an epoch over the cached features (shuffled by (seed, epoch), as the image loader does),
     /// as <see cref="Batch"/> objects whose Images are features [B, F], from batch <paramref name="firstBatch"/> on
-    /// (a run resumed mid-epoch). Each batch is the receiver's to dispose.
+    /// (a run resumed mid-epoch). Each batch is the receiver's to dispose. With <paramref name="epochLength"/> an epoch
+    /// is that many features, a window over shuffled passes as <see cref="BatchLoaderOptions.EpochLength"/> makes it.
     /// </summary>
-    public IEnumerable<Batch> Epoch(int epoch, int batchSize, int seed, bool dropLast, int firstBatch = 0)
+    public IEnumerable<Batch> Epoch(int epoch, int batchSize, int seed, bool dropLast, int firstBatch = 0, int? epochLength = null)
     {
-        var order = DataRandom.ShuffledOrder(Count, seed, epoch);
+        var order = epochLength is int length ? DataRandom.EpochWindow(Count, seed, epoch, length) : DataRandom.ShuffledOrder(Count, seed, epoch);
         foreach (var chunk in order.Chunk(batchSize).Skip(firstBatch))
         {
             if (dropLast && chunk.Length < batchSize) yield break;

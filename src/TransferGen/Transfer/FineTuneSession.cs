@@ -21,7 +21,8 @@ internal sealed class FineTuneSession : ITrainingTask<Batch>, IDisposable
 
     // joint: the source term of a joint objective, or null; the session owns and disposes it.
     public FineTuneSession(FineTuneOptions options, BackboneSpec spec, Classifier model, Device device, ImageSplit train,
-        ImageSplit validation, ITransform trainTransform, ITransform evalTransform, RunFolder? run, JointObjective? joint = null)
+        ImageSplit validation, ITransform trainTransform, ITransform evalTransform, RunFolder? run, JointObjective? joint = null,
+        int? epochLength = null)
     {
         Joint = joint;
         Options = options;
@@ -38,8 +39,9 @@ internal sealed class FineTuneSession : ITrainingTask<Batch>, IDisposable
             Shuffle = true,
             Seed = options.Seed,
             // A last batch of one image would break BatchNorm in train mode; fastai drops it too.
-            DropLast = train.Count > options.BatchSize,
+            DropLast = (epochLength ?? train.Count) > options.BatchSize,
             Workers = options.Workers,
+            EpochLength = epochLength,
         });
         Phases = FineTunePhase.Plan(options, _trainLoader.BatchCount, spec);
     }
@@ -99,7 +101,7 @@ internal sealed class FineTuneSession : ITrainingTask<Batch>, IDisposable
     {
         var phase = PhaseAt(epoch);
         return phase.OnFeatures
-            ? _trainFeatures!.Epoch(epoch, Options.BatchSize, Options.Seed, _trainLoader.Options.DropLast, firstBatch)
+            ? _trainFeatures!.Epoch(epoch, Options.BatchSize, Options.Seed, _trainLoader.Options.DropLast, firstBatch, _trainLoader.Options.EpochLength)
             : _trainLoader.EpochFrom(epoch, firstBatch);
     }
 

@@ -45,6 +45,13 @@ public sealed class FineTuner(FineTuneOptions options)
     /// </summary>
     public double ExtraTrainingRatio { get; init; } = 0.5;
 
+    /// <summary>
+    /// With <see cref="ExtraTraining"/>: one epoch is as many images as the real training images, drawn from the mix of
+    /// real and extra ones (a window over its shuffled passes), so the run has the epochs and the optimiser steps of the
+    /// same fine-tune without the extra images. False: an epoch is one pass over the whole mix, which is longer.
+    /// </summary>
+    public bool EpochOfRealSize { get; init; }
+
     /// <summary>The command line that started this run, recorded in config.json (the CLI sets it); null: none recorded.</summary>
     public RunCommandLine? Command { get; set; }
 
@@ -152,6 +159,7 @@ public sealed class FineTuner(FineTuneOptions options)
             SourceTrainCount = source?.Dataset["train"].Count,
             TrainCount = train.Count,
             ExtraTrainCount = ExtraTraining is null ? null : train.Count - realTrainCount,
+            EpochImages = setup.EpochLength,
             ValidationCount = validation.Count,
             ValidationSource = validationSource,
             Device = Devices.Name(Options.Device),
@@ -222,6 +230,9 @@ public sealed class FineTuner(FineTuneOptions options)
     {
         /// <summary>Real images in <see cref="Train"/> (all of them without <see cref="ExtraTraining"/>).</summary>
         public int RealTrainCount { get; init; } = Train.Count;
+
+        /// <summary>Images per training epoch when not one pass over <see cref="Train"/> (<see cref="EpochOfRealSize"/>).</summary>
+        public int? EpochLength { get; init; }
     }
 
     /// <summary>
@@ -259,14 +270,15 @@ public sealed class FineTuner(FineTuneOptions options)
                                  "Keep the default (running statistics kept), or give the weights as a .pt/.safetensors state dict.");
             });
         model.to(device);
-        return new Setup(spec, device, train, validation, validationSource, weights, preprocessing, channels, model) { RealTrainCount = realTrainCount };
+        return new Setup(spec, device, train, validation, validationSource, weights, preprocessing, channels, model) { RealTrainCount = realTrainCount, EpochLength = ExtraTraining is not null && EpochOfRealSize ? realTrainCount : null };
     }
 
     /// <summary>The session that trains <paramref name="setup"/>'s model: its phases, loaders (augmenting for training) and optimisers.</summary>
     internal FineTuneSession OpenSession(Setup setup, RunFolder? run, JointObjective? joint = null) =>
         new(Options, setup.Spec, setup.Model, setup.Device, setup.Train, setup.Validation,
             TransferPipeline.Build(setup.Preprocessing, setup.Channels, Options.ImageSize, Options.Augment, setup.Spec.InputChannels),
-            TransferPipeline.Build(setup.Preprocessing, setup.Channels, Options.ImageSize, augment: false, setup.Spec.InputChannels), run, joint);
+            TransferPipeline.Build(setup.Preprocessing, setup.Channels, Options.ImageSize, augment: false, setup.Spec.InputChannels), run, joint,
+            setup.EpochLength);
 
     /// <summary>Adds the test accuracy of the selected model to metrics.json, so a run folder holds its final score.</summary>
     static void RecordTestAccuracy(RunFolder run, double accuracy)

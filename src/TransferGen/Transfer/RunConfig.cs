@@ -90,6 +90,12 @@ public sealed record RunConfig
     /// </summary>
     public int? ExtraTrainCount { get; init; }
 
+    /// <summary>
+    /// Images one training epoch drew from the training set when that was not one pass over it (a mix with extra images
+    /// trained in epochs of the real images' size, <see cref="FineTuner.EpochOfRealSize"/>); null: one pass.
+    /// </summary>
+    public int? EpochImages { get; init; }
+
     /// <summary>Where the validation split came from: "val" (the dataset's) or "carved from train".</summary>
     public string ValidationSource { get; init; } = "";
 

@@ -26,11 +26,16 @@ public class AugmentCommandTests
         Assert.InRange(realOnly, 0, 1);
         Assert.InRange(run.GetProperty("augmented").GetDouble(), 0, 1);
         Assert.Equal(8, run.GetProperty("generated_kept").GetInt32());   // 4 per class, 2 classes
+        // The same budget: the augmented run trains in epochs of the real images' size, so it takes as many steps.
+        Assert.Equal(run.GetProperty("real_only_steps").GetInt64(), run.GetProperty("augmented_steps").GetInt64());
         foreach (var file in new[] { "results.json", "results.md", "seed-0/samples.png", "seed-0/gan/model.pt", "seed-0/real-only/model.pt", "seed-0/augmented/model.pt" })
             Assert.True(File.Exists(Path.Combine(outDir, file)), file);
         Assert.Contains("| **mean ± std (1 seed)** |", File.ReadAllText(Path.Combine(outDir, "results.md")));
         using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "seed-0", "augmented", "config.json"))))
+        {
             Assert.True(config.RootElement.GetProperty("extra_train_count").GetInt32() > 0);
+            Assert.Equal(run.GetProperty("real_train_images").GetInt32(), config.RootElement.GetProperty("epoch_images").GetInt32());
+        }
 
         // The same options and seed through `finetune` give the same test accuracy.
         var plain = CliRunner.Run(["finetune", "--data", data, .. FineTune, "--seed", "0", "--out", temp["plain"], "--json"]);

@@ -59,6 +59,27 @@ public class BatchLoaderTests
     }
 
     [Fact]
+    public void AnEpochLengthCutsAStreamOfShuffledPassesIntoWindows()
+    {
+        // 10 images in epochs of 4: epochs 0-4 together are exactly passes 0 and 1, each a permutation.
+        var options = new BatchLoaderOptions { BatchSize = 3, Shuffle = true, Seed = 5, EpochLength = 4 };
+        var loader = new BatchLoader(NumberedSplit(10), new ToFloat(), options);
+        Assert.Equal(2, loader.BatchCount);
+        var stream = Enumerable.Range(0, 5).SelectMany(loader.Order).ToArray();
+        Assert.Equal(20, stream.Length);
+        Assert.Equal(Enumerable.Range(0, 10), stream[..10].Order());
+        Assert.Equal(Enumerable.Range(0, 10), stream[10..].Order());
+        Assert.Equal(loader.Order(3), new BatchLoader(NumberedSplit(10), new ToFloat(), options).Order(3));
+        Assert.Equal([3, 1], Drain(loader.Epoch(1)).Shapes.Select(s => (int)s[0]));
+
+        // An epoch longer than the split repeats it; an epoch of the split's size is the plain shuffled pass.
+        var longer = new BatchLoader(NumberedSplit(3), new ToFloat(), options with { EpochLength = 7 });
+        Assert.Equal(7, longer.Order(0).Length);
+        var plain = new BatchLoader(NumberedSplit(10), new ToFloat(), options with { EpochLength = null });
+        Assert.Equal(plain.Order(2), new BatchLoader(NumberedSplit(10), new ToFloat(), options with { EpochLength = 10 }).Order(2));
+    }
+
+    [Fact]
     public void DropLastLeavesOutThePartialBatch()
     {
         var loader = new BatchLoader(NumberedSplit(10), new ToFloat(), new BatchLoaderOptions { BatchSize = 4, DropLast = true });

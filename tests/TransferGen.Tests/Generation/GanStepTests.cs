@@ -96,4 +96,36 @@ public class GanStepTests
         Assert.Equal((0.5, 0.999, 2e-4, 2e-4, 10.0), (o.Beta1, o.Beta2, o.GeneratorLearningRate, o.DiscriminatorLearningRate, o.GradientPenaltyWeight));
         Assert.Equal(["GanStepOptions.Beta1"], Assert.Throws<InvalidOptionException>(() => (o with { Beta1 = 1.0 }).Validate()).Properties);
     }
+
+    [Fact]
+    public void ModeSeekingIsLargeWhenTwoLatentsDrawTheSameImageAndSmallWhenTheyDiffer()
+    {
+        using var scope = NewDisposeScope();
+        var za = zeros(2, 4);
+        var zb = ones(2, 4);                        // mean |za − zb| = 1
+        var a = zeros(2, 1, 3, 3);
+        Assert.Equal(1e5, GanLoss.ModeSeeking(a, a.clone(), za, zb).item<float>(), 1e5 * 1e-3);
+        Assert.Equal(1 / (0.5 + 1e-5), GanLoss.ModeSeeking(a, a + 0.5, za, zb).item<float>(), 1e-3);
+    }
+
+    [Fact]
+    public void ModeSeekingAddsOnlyToTheGeneratorLoss()
+    {
+        // Unconditional, so the fakes' labels do not change: the D update is the same, and G's loss grows by λ·term.
+        GanStepResult Step(double weight)
+        {
+            torch.manual_seed(3);
+            var (g, d) = TinyGan.Create("dcgan", new ImageShape(1, 28, 28));
+            var options = new GanStepOptions { ModeSeekingWeight = weight };
+            var (optG, optD) = options.CreateOptimizers(g, d);
+            using var rng = new torch.Generator(7);
+            using var real = rand(new long[] { 4, 1, 28, 28 }, generator: rng).mul_(2).sub_(1);
+            return GanStep.Run(g, d, optG, optD, real, null, options, rng);
+        }
+        var plain = Step(0);
+        var seeking = Step(1);
+        Assert.Equal(plain.DLoss, seeking.DLoss);
+        Assert.True(seeking.GLoss > plain.GLoss + 0.1, $"{seeking.GLoss} vs {plain.GLoss}");
+        Assert.Throws<InvalidOptionException>(() => new GanStepOptions { ModeSeekingWeight = -1 }.Validate());
+    }
 }

@@ -145,6 +145,11 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
         [Description("Discriminator Adam learning rate (TTUR: may differ from --g-lr). Default 2e-4.")]
         public double? DLr { get; init; }
 
+        /// <summary>Mode-seeking weight.</summary>
+        [CommandOption("--mode-seeking <L>")]
+        [Description("Weight of MSGAN's mode-seeking term in the generator loss, which punishes a generator whose images do not change with z (within-class collapse). Default 0 (off); MSGAN used 1.")]
+        public double? ModeSeeking { get; init; }
+
         /// <summary>EMA decay.</summary>
         [CommandOption("--ema-decay <X>")]
         [Description("Decay of the generator's weight average used for samples and the saved model. Default 0.999.")]
@@ -264,6 +269,7 @@ public sealed class GanTrainCommand : Command<GanTrainCommand.Settings>
                 Loss = s.Loss is null ? steps.Loss : GanLoss.Parse(s.Loss),
                 GeneratorLearningRate = s.GLr ?? steps.GeneratorLearningRate,
                 DiscriminatorLearningRate = s.DLr ?? steps.DiscriminatorLearningRate,
+                ModeSeekingWeight = s.ModeSeeking ?? steps.ModeSeekingWeight,
             },
         };
         // Hinge loss and DiffAugment unless the user chose otherwise (--ada chooses the augmentation too).
