@@ -15,21 +15,48 @@ public static class GanBenchFiles
 
     /// <summary>
     /// An <see cref="InputException"/> unless <paramref name="folder"/> may take a GAN benchmark: a new or empty folder, or
-    /// with <paramref name="overwrite"/> one holding an earlier GAN benchmark (results.json), whose files are then replaced.
-    /// A folder of other files is always refused: the benchmark writes only into a folder of its own.
+    /// with <paramref name="overwrite"/> one holding an earlier GAN benchmark (results.json), whose files are then replaced,
+    /// or with <paramref name="resume"/> one whose benchmark had the same options (<paramref name="options"/>; only the
+    /// epochs may grow), which is returned to continue. A folder of other files is always refused: the benchmark writes
+    /// only into a folder of its own.
     /// </summary>
-    public static void Check(string folder, bool overwrite)
+    public static GanBenchReport? Check(string folder, bool overwrite, bool resume = false, GanBenchOptions? options = null)
     {
         if (File.Exists(folder)) throw new InputException($"{folder} is a file; the benchmark needs a folder (a new or empty one).");
-        if (File.Exists(Path.Combine(folder, "results.json")))
+        var results = Path.Combine(folder, "results.json");
+        if (File.Exists(results))
         {
-            if (overwrite) return;
+            if (resume) return Previous(results, options ?? throw new ArgumentNullException(nameof(options)));
+            if (overwrite) return null;
             throw new InvalidOptionException($"{folder.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal)} already holds "
-                                             + "GAN benchmark results; pass {0} to replace them, or choose another folder.", "Overwrite");
+                                             + "GAN benchmark results; pass {0} to replace them, or --resume to continue them, or choose another folder.", "Overwrite");
         }
+        if (resume && Directory.Exists(folder) && !Training.RunFolder.IsEmpty(folder))
+            throw new InputException($"{folder} holds no GAN benchmark results.json to resume.");
         if (!Training.RunFolder.IsEmpty(folder))
             throw new InputException($"{folder} is not empty and holds no GAN benchmark (results.json); choose a new or empty folder " +
                                      "(TransferGen never writes among files it did not write).");
+        return null;
+    }
+
+    static GanBenchReport Previous(string results, GanBenchOptions options)
+    {
+        GanBenchReport report;
+        try
+        {
+            report = JsonSerializer.Deserialize<GanBenchReport>(File.ReadAllText(results), JsonDefaults.Options)
+                     ?? throw new JsonException("the file holds null");
+        }
+        catch (JsonException e)
+        {
+            throw new InputException($"{results} is not a GAN benchmark report ({e.Message.Split('\n')[0]}).", e);
+        }
+        string Budget(GanBenchOptions o) => JsonSerializer.Serialize(o with { Epochs = 0 }, JsonDefaults.Options);
+        if (Budget(report.Options) != Budget(options))
+            throw new InputException($"{results} was made with other options; --resume continues with the same ones (only --epochs may grow; its command line: {report.CommandLine}).");
+        if (options.Epochs < report.Options.Epochs)
+            throw new InputException($"{results} has {report.Options.Epochs} epochs per architecture; --resume can add epochs, not remove them (--epochs {options.Epochs}).");
+        return report with { Options = options };
     }
 
     /// <summary>Rewrites every output file in <paramref name="folder"/> (atomically, each file whole).</summary>

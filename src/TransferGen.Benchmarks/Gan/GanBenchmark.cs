@@ -20,10 +20,13 @@ public static class GanBenchmark
     /// Runs the benchmark into <paramref name="outDir"/> (locked meanwhile; see <see cref="GanBenchFiles.Check"/> for which
     /// folders it takes, <paramref name="overwrite"/> letting it replace an earlier benchmark's results);
     /// <paramref name="saved"/> is called with the report after every score. <paramref name="commandLine"/> is recorded in
-    /// the report so its results say how to reproduce them.
+    /// the report so its results say how to reproduce them. With <paramref name="resume"/> it continues the benchmark in
+    /// <paramref name="outDir"/>: finished scores are kept, an unfinished run resumes from its checkpoint, and the epochs
+    /// may grow.
     /// </summary>
     public static GanBenchReport Run(GanBenchOptions options, string outDir, string commandLine, Action<string>? progress = null,
-        Action<GanBenchReport>? saved = null, IEnumerable<Training.ICallback>? trainingCallbacks = null, bool overwrite = false)
+        Action<GanBenchReport>? saved = null, IEnumerable<Training.ICallback>? trainingCallbacks = null, bool overwrite = false,
+        bool resume = false, CancellationToken cancellationToken = default)
     {
         if (options.Archs.Count == 0) throw new InputException("--archs names no architecture.");
         foreach (var arch in options.Archs)
@@ -32,10 +35,10 @@ public static class GanBenchmark
         if (options.FidCount < 2) throw new InputException("--fid-n must be at least 2.");
         if (options.Epochs < 1) throw new InputException("--epochs must be at least 1.");
 
-        GanBenchFiles.Check(outDir, overwrite);
+        GanBenchFiles.Check(outDir, overwrite, resume, options);
         IO.AtomicFile.CreateFolder(outDir);
         using var held = IO.FolderLock.Acquire(outDir);
-        GanBenchFiles.Check(outDir, overwrite);   // again under the lock: another benchmark may have started here since
+        var previous = GanBenchFiles.Check(outDir, overwrite, resume, options);   // again under the lock: another benchmark may have started here since
         var network = FeatureExtractors.Resolve(options.Features);
         using var extractor = network.Create();
         var dataset = DatasetResolver.Load(options.Data, new DatasetOptions { Seed = options.Seed, Classes = options.Classes });
@@ -49,7 +52,7 @@ public static class GanBenchmark
         using (var train = FeatureExtraction.Collect(extractor, ImageSetScoring.Batches(ImageSetScoring.Limit(dataset["train"], n, options.Seed), network.InputSize)))
             floor = Score(train, real, 0, 0, options);
 
-        var report = new GanBenchReport
+        var report = previous ?? new GanBenchReport
         {
             Machine = BenchmarkEnvironment.Current(),
             Options = options,
@@ -69,29 +72,51 @@ public static class GanBenchmark
             {
                 Data = options.Data, Classes = options.Classes, Arch = arch, MaxImages = options.MaxImages, BatchSize = options.BatchSize, Seed = options.Seed,
             };
-            var run = new GanBenchRun(arch, [], folder, null);
-            report.Runs.Add(run);
-
-            progress?.Invoke($"{arch}: scoring the untrained generator");
-            run.Epochs.Add(ScoreGenerator(Untrained(config), extractor, network, real, n, 0, 0, options));
-            saved?.Invoke(report);
-
-            for (var epoch = 1; epoch <= options.Epochs; epoch++)
+            var index = report.Runs.FindIndex(r => r.Arch == arch);
+            if (index < 0)
             {
+                report.Runs.Add(new GanBenchRun(arch, [], folder, null));
+                index = report.Runs.Count - 1;
+            }
+            var run = report.Runs[index];
+
+            if (run.Epochs.Count == 0)
+            {
+                progress?.Invoke($"{arch}: scoring the untrained generator");
+                run.Epochs.Add(ScoreGenerator(Untrained(config), extractor, network, real, n, 0, 0, options));
+                saved?.Invoke(report);
+            }
+
+            for (var epoch = run.Epochs.Count; epoch <= options.Epochs; epoch++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
                 progress?.Invoke($"{arch}: epoch {epoch}/{options.Epochs}");
-                using var result = epoch == 1
-                    // The run folder is the benchmark's own: an earlier run there is replaced (only TransferGen's files are removed).
-                    ? GanTrainer.Train(config with { Epochs = 1 }, folder, trainingCallbacks, overwrite: true)
-                    : GanTrainer.Resume(new RunFolder(folder), epochs: epoch, callbacks: trainingCallbacks);
-                if (result.Diverged) throw new InvalidOperationException($"{arch} diverged at epoch {epoch}: {result.Context.StopReason}");
-                var seconds = result.Context.History[^1].GetValueOrDefault("epoch_seconds");
-                run.Epochs.Add(ScoreGenerator(result.Generator, extractor, network, real, n, epoch, seconds, options));
-                report.Runs[^1] = run with { FinalGrid = Path.Combine(folder, "samples", "latest.png") };
-                run = report.Runs[^1];
+                // A fresh benchmark starts each run anew (an earlier benchmark's run there is replaced); a resumed one
+                // continues the run's checkpoint.
+                var (generator, seconds) = epoch == 1 && previous is null
+                    ? Fresh(config, folder, trainingCallbacks, cancellationToken)
+                    : GanBenchTraining.TrainTo(config, folder, epoch, null, trainingCallbacks, cancellationToken);
+                using (generator)
+                    run.Epochs.Add(ScoreGenerator(generator, extractor, network, real, n, epoch, seconds, options));
+                report.Runs[index] = run with { FinalGrid = Path.Combine(folder, "samples", "latest.png") };
+                run = report.Runs[index];
                 saved?.Invoke(report);
             }
         }
         return report;
+    }
+
+    static (GanGenerator Generator, double Seconds) Fresh(GanTrainingConfig config, string folder, IEnumerable<Training.ICallback>? callbacks,
+        CancellationToken cancellationToken)
+    {
+        // The run folder is the benchmark's own: an earlier run there is replaced (only TransferGen's files are removed).
+        var result = GanTrainer.Train(config with { Epochs = 1 }, folder, callbacks, overwrite: true, cancellationToken);
+        if (result.Diverged)
+        {
+            result.Dispose();
+            throw new InvalidOperationException($"{config.Arch} diverged at epoch 1: {result.Context.StopReason}");
+        }
+        return (result.Generator, result.Context.History[^1].GetValueOrDefault("epoch_seconds"));
     }
 
     /// <summary>The generator exactly as the trainer initialises it (same seed, same order of creation).</summary>

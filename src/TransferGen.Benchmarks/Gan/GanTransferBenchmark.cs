@@ -84,7 +84,7 @@ public static class GanTransferBenchmark
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     progress?.Invoke($"{method}, seed {seed}: steps {(chunk - 1) * options.EvalEvery + 1}–{chunk * options.EvalEvery} of {options.Steps}");
-                    var (generator, seconds) = TrainTo(config, folder, chunk, repeated, trainingCallbacks, cancellationToken);
+                    var (generator, seconds) = GanBenchTraining.TrainTo(config, folder, chunk, repeated, trainingCallbacks, cancellationToken);
                     using (generator)
                     {
                         using var generated = FeatureExtraction.Collect(extractor,
@@ -140,28 +140,6 @@ public static class GanTransferBenchmark
         using var _ = done == 0
             ? GanTrainer.Train(data, config, new RunFolder(folder), callbacks, overwrite: true, cancellationToken)
             : GanTrainer.Resume(new RunFolder(folder), o.SourceEpochs, null, callbacks, data, cancellationToken);
-    }
-
-    /// <summary>Trains (or continues) a target run to <paramref name="epochs"/> epochs; its EMA generator and that epoch's seconds.</summary>
-    static (Models.Gan.GanGenerator Generator, double Seconds) TrainTo(GanTrainingConfig config, string folder, int epochs, ImageDataset data,
-        IEnumerable<ICallback>? callbacks, CancellationToken cancellationToken)
-    {
-        var checkpoint = Checkpoint.Open(Path.Combine(folder, Checkpoint.FileName));
-        if (checkpoint is { State.BatchesDone: 0 } && checkpoint.State.EpochsCompleted >= epochs)
-        {
-            // Trained before the previous process could score it: score what it saved.
-            var (generator, _) = GanModelFiles.Load(folder);
-            return (generator, checkpoint.State.History[epochs - 1].GetValueOrDefault("epoch_seconds"));
-        }
-        var result = checkpoint is null
-            ? GanTrainer.Train(data, config with { Epochs = epochs }, new RunFolder(folder), callbacks, overwrite: true, cancellationToken)
-            : GanTrainer.Resume(new RunFolder(folder), epochs, null, callbacks, data, cancellationToken);
-        if (result.Diverged)
-        {
-            result.Dispose();
-            throw new InvalidOperationException($"{folder} diverged at epoch {epochs}: {result.Context.StopReason}");
-        }
-        return (result.Generator, result.Context.History[^1].GetValueOrDefault("epoch_seconds"));
     }
 
     /// <summary><paramref name="perClass"/> images of each class, drawn with seed 0 (the same small set for every run).</summary>

@@ -40,6 +40,11 @@ public sealed class BenchGanCommand : Command<BenchGanCommand.Settings>
         [Description("Epochs per architecture (default 5).")]
         public int? Epochs { get; init; }
 
+        /// <summary>Batch size.</summary>
+        [CommandOption("--batch-size <B>")]
+        [Description("Images per step (default 64, the batch of the README's figures; `gan train` defaults to 32).")]
+        public int? BatchSize { get; init; }
+
         /// <summary>FID sample count.</summary>
         [CommandOption("--fid-n <N>")]
         [Description("Generated and real images per FID/KID (default 1000).")]
@@ -67,6 +72,11 @@ public sealed class BenchGanCommand : Command<BenchGanCommand.Settings>
         [Description("Let --out hold an earlier GAN benchmark, whose files are replaced; without it --out must be new or empty.")]
         public bool Overwrite { get; init; }
 
+        /// <summary>Continue the benchmark in --out.</summary>
+        [CommandOption("--resume")]
+        [Description("Continue the benchmark in --out with the same options: finished scores are kept, an unfinished run resumes from its checkpoint, and --epochs may grow.")]
+        public bool Resume { get; init; }
+
         /// <summary>JSON output.</summary>
         [CommandOption("--json")]
         [Description("Print exactly one JSON object on stdout.")]
@@ -88,7 +98,7 @@ public sealed class BenchGanCommand : Command<BenchGanCommand.Settings>
                 Archs = Archs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 MaxImages = MaxImages ?? (Quick ? 64 : defaults.MaxImages),
                 Epochs = Epochs ?? (Quick ? 1 : defaults.Epochs),
-                BatchSize = Quick ? 16 : defaults.BatchSize,
+                BatchSize = BatchSize ?? (Quick ? 16 : defaults.BatchSize),
                 FidCount = FidCount ?? (Quick ? 32 : defaults.FidCount),
                 Features = Features ?? (Quick ? Scoring.FeatureExtractors.Pixels : defaults.Features),
                 KidSubsets = Quick ? 5 : defaults.KidSubsets,
@@ -100,14 +110,18 @@ public sealed class BenchGanCommand : Command<BenchGanCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.Resume && settings.Overwrite) throw new InputException("--resume continues the benchmark in --out and --overwrite replaces it; give one of them.");
+        if (settings.BatchSize is < 1) throw new InputException($"--batch-size must be at least 1 (got {settings.BatchSize}).");
         var folder = Path.GetFullPath(settings.Out);
-        GanBenchFiles.Check(folder, settings.Overwrite);
+        var options = settings.ToOptions();
+        GanBenchFiles.Check(folder, settings.Overwrite, settings.Resume, options);
         var log = CliConsole.Error;
         using var progress = RunProgress.ForStderr(settings.Json);
-        var report = GanBenchmark.Run(settings.ToOptions(), folder, "transfergen " + string.Join(' ', context.Arguments),
+        var report = GanBenchmark.Run(options, folder, "transfergen " + string.Join(' ', context.Arguments),
             progress: line => log.WriteLine(line),
             saved: r => GanBenchFiles.Save(folder, r),
-            trainingCallbacks: [new ProgressCallback(progress, ProgressFormat.Gan)], overwrite: settings.Overwrite);
+            trainingCallbacks: [new ProgressCallback(progress, ProgressFormat.Gan)], overwrite: settings.Overwrite,
+            resume: settings.Resume, cancellationToken: cancellationToken);
 
         if (settings.Json)
         {

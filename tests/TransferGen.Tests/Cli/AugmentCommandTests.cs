@@ -51,6 +51,16 @@ public class AugmentCommandTests
         Assert.True(resumed.ExitCode == 0, resumed.StdErr);
         using var resumedJson = JsonDocument.Parse(resumed.StdOut);
         Assert.Equal(realOnly, resumedJson.RootElement.GetProperty("runs")[0].GetProperty("real_only").GetDouble());
+
+        // Results from before the equal-step budget (no "equal_steps" in their options) are not mixed with new seeds.
+        var results = Path.Combine(outDir, "results.json");
+        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(results))!;
+        Assert.True(node["options"]!.AsObject().Remove("equal_steps"));
+        File.WriteAllText(results, node.ToJsonString());
+        var old = CliRunner.Run(["augment", "--data", data, .. FineTune, .. Gan, "--seeds", "2", "--resume", outDir]);
+        Assert.Equal(2, old.ExitCode);
+        Assert.Contains("steps", old.StdErr);
+        Assert.DoesNotContain("   at ", old.StdErr);
     }
 
     [Theory]

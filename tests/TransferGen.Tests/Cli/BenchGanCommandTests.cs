@@ -38,4 +38,36 @@ public class BenchGanCommandTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("stylegan", result.StdErr);
     }
+
+    [Fact]
+    public void Resume_keeps_the_finished_scores_and_adds_epochs_with_the_same_options_only()
+    {
+        using var empty = new TempFolder();
+        using var output = new TempFolder();
+        var env = new Dictionary<string, string> { ["TRANSFERGEN_FASHION_MNIST_DIR"] = empty.Path };
+        string[] quick = ["bench", "gan", "--quick", "--archs", "dcgan", "--batch-size", "8", "--json", "--out", output.Path];
+        var first = CliRunner.Run(env, quick);
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        double Fid(JsonElement root, int epoch) => root.GetProperty("runs")[0].GetProperty("epochs")[epoch].GetProperty("fid").GetDouble();
+        using var firstJson = JsonDocument.Parse(first.StdOut);
+        Assert.Equal(8, firstJson.RootElement.GetProperty("options").GetProperty("batch_size").GetInt32());
+
+        var again = CliRunner.Run(env, quick);
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("--resume", again.StdErr);
+
+        var resumed = CliRunner.Run(env, [.. quick, "--resume", "--epochs", "2"]);
+        Assert.True(resumed.ExitCode == 0, resumed.StdErr);
+        using var resumedJson = JsonDocument.Parse(resumed.StdOut);
+        var epochs = resumedJson.RootElement.GetProperty("runs")[0].GetProperty("epochs").EnumerateArray().Select(e => e.GetProperty("epoch").GetInt32());
+        Assert.Equal([0, 1, 2], epochs);
+        Assert.Equal(Fid(firstJson.RootElement, 1), Fid(resumedJson.RootElement, 1));
+
+        var other = CliRunner.Run(env, [.. quick, "--resume", "--epochs", "2", "--max-images", "32"]);
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains("other options", other.StdErr);
+        var fewer = CliRunner.Run(env, [.. quick, "--resume", "--epochs", "1"]);
+        Assert.Equal(2, fewer.ExitCode);
+        Assert.Contains("not remove", fewer.StdErr);
+    }
 }
