@@ -91,5 +91,9 @@ public sealed record QuickstartOptions
         if (AgreementPerClass < 1) throw new InvalidOptionException($"{{0}} must be at least 1, got {AgreementPerClass}.", "QuickstartOptions.AgreementPerClass");
         Scratch.Validate();
         Augmentation.Validate();
+        // Checked now rather than by the fine-tune that needs it, which would fail only after the scratch run.
+        foreach (var backbone in new[] { Pretrained.Backbone, Scratch.Backbone }.Select(BackboneResolver.Get))
+            if (ImageSize % backbone.InputSizeMultiple != 0)
+                throw new InvalidOptionException($"Backbone '{backbone.Name}' needs an {{0}} that is a multiple of {backbone.InputSizeMultiple}, got {ImageSize}.", "QuickstartOptions.ImageSize");
     }
 }

@@ -26,6 +26,7 @@ public sealed class RunFolder
         "config.json", "metrics.json", "metrics.jsonl", "model.pt", Checkpoint.FileName, "checkpoint.json", "curves.png",
         "lr-find.json", "lr-find.png", "confusion-*.png", "tensorboard/events.out.tfevents.*", "samples/epoch-*.png",
         "samples/latest.png", FolderLock.FileName,
+        "report.html",   // `transfergen report RUN` (RunReports.RunReport.FileName; a layer above this one)
     ];
 
     // The kinds whose runs continue with --resume (an lr-find has nothing to continue).

@@ -110,6 +110,19 @@ public sealed class QuickstartTests(TinyQuickstart run) : IClassFixture<TinyQuic
     }
 
     [Fact]
+    public void An_image_size_the_imagenet_resnet_cannot_take_is_refused_before_anything_trains()
+    {
+        using var temp = new TempFolder();
+        var flags = TinyQuickstart.Flags.ToArray();
+        flags[Array.IndexOf(flags, "--image-size") + 1] = "40";
+        var cli = CliRunner.Run(["quickstart", "--out", temp["qs"], .. flags]);
+        Assert.Equal(2, cli.ExitCode);
+        Assert.Contains("--image-size", cli.StdErr);
+        Assert.Contains("multiple of 32", cli.StdErr);
+        Assert.False(Directory.Exists(temp["qs"]) && Directory.EnumerateFileSystemEntries(temp["qs"]).Any());
+    }
+
+    [Fact]
     public void The_command_line_runs_the_same_quickstart_and_prints_a_summary()
     {
         using var temp = new TempFolder();

@@ -17,7 +17,7 @@ public sealed class RunFolderTests
     [
         "config.json", "metrics.json", "metrics.jsonl", "model.pt", "checkpoint.pt", "checkpoint.json", "curves.png", "lr-find.json",
         "lr-find.png", "confusion-test.png", "tensorboard/events.out.tfevents.1.vm.2.1", "samples/epoch-001.png", "samples/latest.png",
-        $".model.pt.4242.{Guid.NewGuid():N}.tmp", $"samples/.epoch-002.png.4242.{Guid.NewGuid():N}.tmp",
+        "report.html", $".model.pt.4242.{Guid.NewGuid():N}.tmp", $"samples/.epoch-002.png.4242.{Guid.NewGuid():N}.tmp",
     ];
 
     static RunFolder Folder(TempFolder temp, string kind, IEnumerable<string> files)
@@ -114,6 +114,8 @@ public sealed class RunFolderTests
     [InlineData("confusion-val.png", true)]
     [InlineData("tensorboard/events.out.tfevents.639317810035206914.vm.5924.1", true)]
     [InlineData("samples/epoch-012.png", true)]
+    [InlineData("report.html", true)]
+    [InlineData("sub/report.html", false)]
     [InlineData("model.pt.old", false)]
     [InlineData("samples/model.pt", false)]
     [InlineData("other/events.out.tfevents.1", false)]
