@@ -58,17 +58,20 @@ public static class GanImageWriter
     }
 
     /// <summary>
-    /// Writes a grid PNG of <paramref name="count"/> images (rows of ⌈√count⌉), labels as in <see cref="WriteFolder"/>.
+    /// Writes a grid PNG of <paramref name="count"/> images. An unconditional model or one class: rows of ⌈√count⌉. A
+    /// conditional model over all classes: one class per row, in class order, ⌈count / classes⌉ images a row (so
+    /// count = classes × m gives m of each), which makes a grid a person can read class by class.
     /// </summary>
     public static void WriteGrid(IGenerator g, IReadOnlyList<string> classes, string path, int count, int? classIndex, long seed)
     {
         CheckClass(g, classes, classIndex);
         using var scope = NewDisposeScope();
         var z = GanSampling.FixedNoise(count, g.LatentDim, seed);
-        var labels = g.ClassCount is not int k ? null
+        var perRow = g.ClassCount is int k && classIndex is null ? (count + k - 1) / k : (int)Math.Ceiling(Math.Sqrt(count));
+        var labels = g.ClassCount is null ? null
             : classIndex is int c ? full(count, c, dtype: ScalarType.Int64)
-            : arange(count, dtype: ScalarType.Int64).remainder(k);
-        var grid = GanSampling.Grid(g, z, labels, nrow: (int)Math.Ceiling(Math.Sqrt(count)));
+            : arange(count, dtype: ScalarType.Int64).div(perRow, rounding_mode: RoundingMode.floor);
+        var grid = GanSampling.Grid(g, z, labels, nrow: perRow);
         ImageCodec.SavePng(grid, path);
     }
 

@@ -97,7 +97,10 @@ public sealed class ImageGenerator : IDisposable
         return cat(batches, 0).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Writes a grid PNG of <paramref name="count"/> images (labels as in <see cref="Sample"/>), atomically.</summary>
+    /// <summary>
+    /// Writes a grid PNG of <paramref name="count"/> images, atomically: for a conditional model over all classes one
+    /// class per row (count = classes × m gives m of each), else rows of ⌈√count⌉.
+    /// </summary>
     public void SaveGrid(string path, int count = 64, int? classIndex = null, long seed = 0) =>
         GanImageWriter.WriteGrid(Network, Classes, path, count, classIndex, seed);
 

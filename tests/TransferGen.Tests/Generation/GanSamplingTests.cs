@@ -21,6 +21,23 @@ public class GanSamplingTests
     }
 
     [Fact]
+    public void A_conditional_grid_over_all_classes_has_one_class_per_row()
+    {
+        var (g, _) = TinyGan.Create("cdcgan-proj", new ImageShape(1, 28, 28), classes: 3);
+        using var temp = new TransferGen.Tests.Data.TempFolder();
+        var path = temp["grid.png"];
+        GanImageWriter.WriteGrid(g, ["a", "b", "c"], path, count: 12, classIndex: null, seed: 1);   // 3 classes × 4
+        Assert.True(TransferGen.Imaging.ImageCodec.TryReadHeader(path, out var header));
+        Assert.Equal((4 * 30 + 2, 3 * 30 + 2), (header.Width, header.Height));
+        GanImageWriter.WriteGrid(g, ["a", "b", "c"], path, count: 12, classIndex: 1, seed: 1);      // one class: rows of ⌈√12⌉
+        Assert.True(TransferGen.Imaging.ImageCodec.TryReadHeader(path, out header));
+        Assert.Equal((4 * 30 + 2, 3 * 30 + 2), (header.Width, header.Height));
+        GanImageWriter.WriteGrid(g, ["a", "b", "c"], path, count: 6, classIndex: null, seed: 1);    // 3 classes × 2
+        Assert.True(TransferGen.Imaging.ImageCodec.TryReadHeader(path, out header));
+        Assert.Equal((2 * 30 + 2, 3 * 30 + 2), (header.Width, header.Height));
+    }
+
+    [Fact]
     public void FixedNoiseIsReproducible()
     {
         using var scope = NewDisposeScope();
