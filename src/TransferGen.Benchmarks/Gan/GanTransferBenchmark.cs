@@ -25,6 +25,7 @@ public static class GanTransferBenchmark
     {
         Validate(options);
         var previous = GanTransferBenchFiles.Check(outDir, resume, options);
+        var requested = options;
         if (previous is not null) options = previous.Options;   // a resume continues every method and seed, old and new
         IO.AtomicFile.CreateFolder(outDir);
         using var held = IO.FolderLock.Acquire(outDir);
@@ -67,33 +68,36 @@ public static class GanTransferBenchmark
         var repeated = new ImageDataset(target.Format, target.Source, target.Classes,
             [small.Subset(Cycle(small.Count, options.EvalEvery * options.BatchSize), "train")]);
         var chunks = chunksPerRun;
-        // Seeds outermost: after the first pass every method has one complete run to compare.
-        foreach (var seed in options.Seeds)
-            foreach (var method in options.Methods)
+        // Seeds outermost: after the first pass every method has one complete run to compare. The runs this command
+        // names (a resume's --methods and --seeds) go first, then the report's other unfinished ones.
+        var order = options.Seeds.SelectMany(seed => options.Methods.Select(method => (Seed: seed, Method: method)))
+            .OrderBy(r => requested.Methods.Contains(r.Method) && requested.Seeds.Contains(r.Seed) ? 0 : 1)
+            .ToList();
+        foreach (var (seed, method) in order)
+        {
+            var folder = Path.Combine(outDir, "runs", $"{method}-seed{seed}");
+            var index = report.Runs.FindIndex(r => r.Method == method && r.Seed == seed);
+            if (index < 0)
             {
-                var folder = Path.Combine(outDir, "runs", $"{method}-seed{seed}");
-                var index = report.Runs.FindIndex(r => r.Method == method && r.Seed == seed);
-                if (index < 0)
-                {
-                    report.Runs.Add(new GanTransferRun(method, seed, folder, []));
-                    index = report.Runs.Count - 1;
-                }
-                var run = report.Runs[index];
-                var config = GanTransferMethods.Apply(method, BaseConfig(options, seed), sourceRun, options.FreezeD);
-                for (var chunk = run.Scores.Count + 1; chunk <= chunks; chunk++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    progress?.Invoke($"{method}, seed {seed}: steps {(chunk - 1) * options.EvalEvery + 1}–{chunk * options.EvalEvery} of {options.Steps}");
-                    var (generator, seconds) = GanBenchTraining.TrainTo(config, folder, chunk, repeated, trainingCallbacks, cancellationToken);
-                    using (generator)
-                    {
-                        using var generated = FeatureExtraction.Collect(extractor,
-                            ImageSetScoring.Resized(GanSampling.Batches(generator, options.GeneratedCount, 64, 0), network.InputSize));
-                        run.Scores.Add(Score(generated, realFeatures, chunk * options.EvalEvery, seconds, options));
-                    }
-                    saved?.Invoke(report);
-                }
+                report.Runs.Add(new GanTransferRun(method, seed, folder, []));
+                index = report.Runs.Count - 1;
             }
+            var run = report.Runs[index];
+            var config = GanTransferMethods.Apply(method, BaseConfig(options, seed), sourceRun, options.FreezeD);
+            for (var chunk = run.Scores.Count + 1; chunk <= chunks; chunk++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Invoke($"{method}, seed {seed}: steps {(chunk - 1) * options.EvalEvery + 1}–{chunk * options.EvalEvery} of {options.Steps}");
+                var (generator, seconds) = GanBenchTraining.TrainTo(config, folder, chunk, repeated, trainingCallbacks, cancellationToken);
+                using (generator)
+                {
+                    using var generated = FeatureExtraction.Collect(extractor,
+                        ImageSetScoring.Resized(GanSampling.Batches(generator, options.GeneratedCount, 64, 0), network.InputSize));
+                    run.Scores.Add(Score(generated, realFeatures, chunk * options.EvalEvery, seconds, options));
+                }
+                saved?.Invoke(report);
+            }
+        }
         return report;
     }
 

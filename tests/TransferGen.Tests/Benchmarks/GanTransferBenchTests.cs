@@ -48,6 +48,13 @@ public sealed class GanTransferBenchTests
         Assert.Equal(report.Runs.SelectMany(r => r.Scores), extended.Runs.Take(2).SelectMany(r => r.Scores));
         Assert.Equal([2, 4], extended.Runs[2].Scores.Select(s => s.Step));
         Assert.Contains("| diffaug |", File.ReadAllText(Path.Combine(outDir, "results.md")));
+
+        // The runs a resume names go first: diffaug's seed 1 before the report's other unfinished seed-1 runs.
+        var started = new List<string>();
+        var seeded = GanTransferBenchmark.Run(options with { Methods = ["diffaug"], Seeds = [0, 1] }, outDir, "test", resume: true,
+            progress: line => { if (line.Contains(": steps 1–", StringComparison.Ordinal)) started.Add(line[..line.IndexOf(':')]); });
+        Assert.Equal(["diffaug, seed 1", "scratch, seed 1", "transfer-freezed, seed 1"], started);
+        Assert.Equal(6, seeded.Runs.Count);
     }
 
     [Fact]
