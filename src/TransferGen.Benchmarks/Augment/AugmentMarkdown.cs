@@ -19,15 +19,19 @@ public static class AugmentMarkdown
         var filter = o.MinConfidence is double tau ? Invariant($", kept only where the real-only classifier gives the requested class ≥ {tau:0.##}") : "";
         md.AppendLine(Invariant($"GAN: cDCGAN, {o.GanSteps} steps of batch {o.GanBatchSize}, augmentation {o.GanAugmentation}")
                   + (o.GanInit is { } init ? $", started from {init}" : ", from scratch")
+                  + (o.GanUnlabelled is int n ? Invariant($", on the labelled images and up to {n:N0} more training images labelled by the real-only classifier (pseudo-labels)") : "")
                   + Invariant($"; {o.SyntheticPerClass} generated images per class{filter}; {o.SyntheticRatio:P0} of each augmented epoch generated. ")
                   + Invariant($"Both fine-tunes: the same options and seed ({o.FineTune.Epochs} epochs, at least {o.FineTune.MinSteps} steps a phase, {o.FineTune.ImageSize}×{o.FineTune.ImageSize}); test accuracy on {report.TestCount:N0} test images."));
         md.AppendLine();
-        md.AppendLine("| seed | real only | real + generated | delta | steps (real / augmented) | generated kept |");
-        md.AppendLine("|---:|---:|---:|---:|---:|---:|");
+        var pseudo = o.GanUnlabelled is not null;
+        md.AppendLine("| seed | real only | real + generated | delta | steps (real / augmented) | generated kept |" + (pseudo ? " pseudo-labels right |" : ""));
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|" + (pseudo ? "---:|" : ""));
         foreach (var r in report.Runs)
-            md.AppendLine(Invariant($"| {r.Seed} | {100 * r.RealOnly:0.00} % | {100 * r.Augmented:0.00} % | {Points(r.Delta)} | {r.RealOnlySteps} / {r.AugmentedSteps} | {r.GeneratedKept}/{r.GeneratedDrawn} |"));
+            md.AppendLine(Invariant($"| {r.Seed} | {100 * r.RealOnly:0.00} % | {100 * r.Augmented:0.00} % | {Points(r.Delta)} | {r.RealOnlySteps} / {r.AugmentedSteps} | {r.GeneratedKept}/{r.GeneratedDrawn} |")
+                          + (pseudo ? Invariant($" {100 * (r.PseudoLabelAccuracy ?? double.NaN):0.0} % of {r.PseudoLabelled:N0} |") : ""));
         if (report.Runs.Count > 0)
-            md.AppendLine(Invariant($"| **mean ± std ({report.Runs.Count} seed{(report.Runs.Count == 1 ? "" : "s")})** | {Percent(report.RealOnly)} | {Percent(report.Augmented)} | {Points(report.Delta.Mean)} ± {100 * report.Delta.Std:0.00} | | |"));
+            md.AppendLine(Invariant($"| **mean ± std ({report.Runs.Count} seed{(report.Runs.Count == 1 ? "" : "s")})** | {Percent(report.RealOnly)} | {Percent(report.Augmented)} | {Points(report.Delta.Mean)} ± {100 * report.Delta.Std:0.00} | | |")
+                          + (pseudo ? " |" : ""));
         return md.ToString();
     }
 

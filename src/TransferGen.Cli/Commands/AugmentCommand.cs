@@ -66,6 +66,11 @@ public sealed class AugmentCommand : Command<AugmentCommand.Settings>
         [Description("Keep only generated images the real-only classifier of the same seed gives the requested class with at least this probability.")]
         public double? MinConfidence { get; init; }
 
+        /// <summary>Pseudo-labelled images for the GAN.</summary>
+        [CommandOption("--gan-unlabelled <N>")]
+        [Description("Also train the cDCGAN on up to N training images outside the labelled ones, labelled by the real-only classifier of the same seed; the classifiers still see only the labelled images.")]
+        public int? GanUnlabelled { get; init; }
+
         /// <summary>The library options these settings describe.</summary>
         public GanAugmentationOptions ToAugmentationOptions() => new()
         {
@@ -77,6 +82,7 @@ public sealed class AugmentCommand : Command<AugmentCommand.Settings>
             SyntheticPerClass = SyntheticPerClass,
             SyntheticRatio = SyntheticRatio,
             MinConfidence = MinConfidence,
+            GanUnlabelled = GanUnlabelled,
         };
 
         /// <summary>The seeds --seeds names.</summary>

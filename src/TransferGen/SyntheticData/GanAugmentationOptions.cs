@@ -49,6 +49,13 @@ public sealed record GanAugmentationOptions
     /// </summary>
     public double? MinConfidence { get; init; }
 
+    /// <summary>
+    /// When set: the GAN also learns from up to this many training images outside the labelled ones, each labelled by
+    /// the real-only classifier of the same seed (<see cref="PseudoLabels"/>), for the same number of steps. The
+    /// classifiers still train on the labelled images only. Null trains the GAN on the labelled images alone.
+    /// </summary>
+    public int? GanUnlabelled { get; init; }
+
     /// <summary>Throws an <see cref="InvalidOptionException"/> naming the first option whose value makes no sense.</summary>
     public void Validate()
     {
@@ -60,6 +67,7 @@ public sealed record GanAugmentationOptions
         if (SyntheticPerClass < 1) throw new InvalidOptionException($"{{0}} must be at least 1, got {SyntheticPerClass}.", "GanAugmentationOptions.SyntheticPerClass");
         if (SyntheticRatio is not (> 0 and < 1)) throw new InvalidOptionException($"{{0}} must be between 0 and 1, got {SyntheticRatio}.", "GanAugmentationOptions.SyntheticRatio");
         if (MinConfidence is not (null or (> 0 and < 1))) throw new InvalidOptionException($"{{0}} must be between 0 and 1, got {MinConfidence}.", "GanAugmentationOptions.MinConfidence");
+        if (GanUnlabelled is < 1) throw new InvalidOptionException($"{{0}} must be at least 1, got {GanUnlabelled}.", "GanAugmentationOptions.GanUnlabelled");
         DiffAugment.Parse(GanAugmentation);
     }
 }

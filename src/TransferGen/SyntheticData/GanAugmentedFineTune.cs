@@ -17,8 +17,11 @@ namespace TransferGen.SyntheticData;
 /// <param name="AugmentedTrainImages">Images of one augmented epoch (real and generated, with repeats).</param>
 /// <param name="GanSeconds">Seconds the GAN trained.</param>
 /// <param name="Seconds">Seconds of the whole seed.</param>
+/// <param name="PseudoLabelled">Unlabelled training images the GAN learned from as well (<see cref="GanAugmentationOptions.GanUnlabelled"/>).</param>
+/// <param name="PseudoLabelAccuracy">The share of their pseudo-labels that were right; null without them.</param>
 public sealed record GanAugmentedSeed(int Seed, double RealOnly, double Augmented, long RealOnlySteps, long AugmentedSteps,
-    int RealTrainImages, int GeneratedDrawn, int GeneratedKept, int AugmentedTrainImages, double GanSeconds, double Seconds)
+    int RealTrainImages, int GeneratedDrawn, int GeneratedKept, int AugmentedTrainImages, double GanSeconds, double Seconds,
+    int PseudoLabelled = 0, double? PseudoLabelAccuracy = null)
 {
     /// <summary>Augmented − real-only, in accuracy (negative when the generated images hurt).</summary>
     public double Delta => Augmented - RealOnly;
@@ -62,10 +65,22 @@ public static class GanAugmentedFineTune
         var real = realTuner.Run(dataset, Sub(RealOnlyFolder) is { } r ? new RunFolder(r) : null, dataset.Source, overwrite: overwrite, cancellationToken: cancellationToken);
         using var realModel = real.Model;
         var labelled = realTuner.TrainingSplits(dataset).Train;
+        var ganImages = labelled;
+        PseudoLabelledSet? pseudo = null;
+        if (options.GanUnlabelled is int unlabelled)
+        {
+            progress?.Invoke($"seed {seed}: labelling up to {unlabelled} more training images with the real-only classifier, for the GAN only");
+            // The K chosen per class (validation included) are exactly the ones the fine-tune's own choice takes.
+            var chosen = (SubsetSplit)Subsampling.PerClass(dataset["train"], fineTune.LabelsPerClass!.Value, seed);
+            pseudo = PseudoLabels.Label(dataset["train"], chosen.SourceIndices, unlabelled, realModel, seed);
+            ganImages = new JoinedSplit("train", labelled, pseudo.Split);
+            progress?.Invoke($"seed {seed}: {pseudo.Split.Count} pseudo-labelled images, {pseudo.Accuracy:P1} of their labels right");
+        }
 
-        progress?.Invoke($"seed {seed}: cDCGAN, {options.GanSteps} steps on the {labelled.Count} labelled training images");
+        var about = pseudo is null ? "labelled training images" : "labelled and pseudo-labelled training images";
+        progress?.Invoke($"seed {seed}: cDCGAN, {options.GanSteps} steps on the {ganImages.Count} {about}");
         var ganClock = System.Diagnostics.Stopwatch.StartNew();
-        using var generator = TrainGan(dataset, labelled, options, seed, Sub(GanFolder), ganCallbacks, overwrite, cancellationToken);
+        using var generator = TrainGan(dataset, ganImages, options, seed, Sub(GanFolder), ganCallbacks, overwrite, cancellationToken);
         var ganSeconds = ganClock.Elapsed.TotalSeconds;
         if (Sub(SamplesFile) is { } samples)
             generator.SaveGrid(samples, count: 8 * dataset.Classes.Count, seed: seed);
@@ -82,7 +97,8 @@ public static class GanAugmentedFineTune
         using var augmentedModel = augmented.Model;
 
         return new GanAugmentedSeed(seed, real.TestAccuracy ?? double.NaN, augmented.TestAccuracy ?? double.NaN, real.Steps, augmented.Steps,
-            real.TrainCount, generated.Drawn.Sum(), generated.Kept.Sum(), augmented.TrainCount, ganSeconds, clock.Elapsed.TotalSeconds);
+            real.TrainCount, generated.Drawn.Sum(), generated.Kept.Sum(), augmented.TrainCount, ganSeconds, clock.Elapsed.TotalSeconds,
+            pseudo?.Split.Count ?? 0, pseudo?.Accuracy);
     }
 
     /// <summary>
@@ -110,12 +126,12 @@ public static class GanAugmentedFineTune
         return tuner;
     }
 
-    /// <summary>A cDCGAN trained for exactly <see cref="GanAugmentationOptions.GanSteps"/> steps: one epoch over the labelled images, cycled.</summary>
-    static ImageGenerator TrainGan(ImageDataset dataset, ImageSplit labelled, GanAugmentationOptions options, int seed, string? folder,
+    /// <summary>A cDCGAN trained for exactly <see cref="GanAugmentationOptions.GanSteps"/> steps: one epoch over its images, cycled.</summary>
+    static ImageGenerator TrainGan(ImageDataset dataset, ImageSplit training, GanAugmentationOptions options, int seed, string? folder,
         IEnumerable<ICallback>? callbacks, bool overwrite, CancellationToken cancellationToken)
     {
         var images = options.GanSteps * options.GanBatchSize;
-        var cycled = labelled.Subset([.. Enumerable.Range(0, images).Select(i => i % labelled.Count)], "train");
+        var cycled = training.Subset([.. Enumerable.Range(0, images).Select(i => i % training.Count)], "train");
         var data = new ImageDataset(dataset.Format, dataset.Source, dataset.Classes, [cycled]);
         return ImageGenerator.Train(data, GanConfig(dataset, options, seed), folder, callbacks, overwrite, cancellationToken);
     }
@@ -123,7 +139,8 @@ public static class GanAugmentedFineTune
     static GanTrainingConfig GanConfig(ImageDataset dataset, GanAugmentationOptions options, int seed) =>
         new()
         {
-            Data = $"{dataset.Source} ({options.FineTune.LabelsPerClass} labelled images per class, seed {seed})",
+            Data = $"{dataset.Source} ({options.FineTune.LabelsPerClass} labelled images per class" +
+                   (options.GanUnlabelled is int n ? $" and up to {n} pseudo-labelled ones" : "") + $", seed {seed})",
             Arch = "cdcgan",
             Epochs = 1,
             BatchSize = options.GanBatchSize,
