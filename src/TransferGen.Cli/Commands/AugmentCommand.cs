@@ -71,6 +71,17 @@ public sealed class AugmentCommand : Command<AugmentCommand.Settings>
         [Description("Also train the cDCGAN on up to N training images outside the labelled ones, labelled by the real-only classifier of the same seed; the classifiers still see only the labelled images.")]
         public int? GanUnlabelled { get; init; }
 
+        /// <summary>The GAN's pretrained-feature discriminator.</summary>
+        [CommandOption("--gan-d-backbone <NAME>")]
+        [Description("Give the cDCGAN a pretrained-feature discriminator on this registered backbone's frozen early stages (resnet18-imagenet; `gan train --d-backbone`), with hinge loss. Several times slower a step.")]
+        public string? GanDBackbone { get; init; }
+
+        /// <summary>The GAN's mode-seeking weight.</summary>
+        [CommandOption("--gan-mode-seeking <LAMBDA>")]
+        [Description("Weight of the cDCGAN's mode-seeking term (`gan train --mode-seeking`); 0 (default) leaves it out. With --gan-d-backbone, 1 is the best small-data recipe of `bench gan-transfer`.")]
+        [DefaultValue(0.0)]
+        public double GanModeSeeking { get; init; }
+
         /// <summary>The library options these settings describe.</summary>
         public GanAugmentationOptions ToAugmentationOptions() => new()
         {
@@ -83,6 +94,8 @@ public sealed class AugmentCommand : Command<AugmentCommand.Settings>
             SyntheticRatio = SyntheticRatio,
             MinConfidence = MinConfidence,
             GanUnlabelled = GanUnlabelled,
+            GanDBackbone = GanDBackbone,
+            GanModeSeeking = GanModeSeeking,
         };
 
         /// <summary>The seeds --seeds names.</summary>

@@ -78,7 +78,8 @@ public static class GanAugmentedFineTune
         }
 
         var about = pseudo is null ? "labelled training images" : "labelled and pseudo-labelled training images";
-        progress?.Invoke($"seed {seed}: cDCGAN, {options.GanSteps} steps on the {ganImages.Count} {about}");
+        var kind = options.GanDBackbone is { } d ? $"cDCGAN with a {d} feature discriminator" : "cDCGAN";
+        progress?.Invoke($"seed {seed}: {kind}, {options.GanSteps} steps on the {ganImages.Count} {about}");
         var ganClock = System.Diagnostics.Stopwatch.StartNew();
         using var generator = TrainGan(dataset, ganImages, options, seed, Sub(GanFolder), ganCallbacks, overwrite, cancellationToken);
         var ganSeconds = ganClock.Elapsed.TotalSeconds;
@@ -116,6 +117,11 @@ public static class GanAugmentedFineTune
             var size = GanTrainingData.DefaultImageSize(dataset.Shape);
             GanTransfer.CheckSource(init, GanConfig(dataset, options, 0), dataset.Shape with { Height = size, Width = size });
         }
+        if (options.GanDBackbone is not null)
+        {
+            var size = GanTrainingData.DefaultImageSize(dataset.Shape);
+            ProjectedGanSetup.Resolve(GanConfig(dataset, options, 0), dataset.Shape with { Height = size, Width = size });
+        }
     }
 
     static FineTuner Tuner(FineTuneOptions options, ImageSplit? extra, double ratio, IEnumerable<ICallback>? callbacks, Action<string>? warn,
@@ -136,8 +142,9 @@ public static class GanAugmentedFineTune
         return ImageGenerator.Train(data, GanConfig(dataset, options, seed), folder, callbacks, overwrite, cancellationToken);
     }
 
-    static GanTrainingConfig GanConfig(ImageDataset dataset, GanAugmentationOptions options, int seed) =>
-        new()
+    static GanTrainingConfig GanConfig(ImageDataset dataset, GanAugmentationOptions options, int seed)
+    {
+        var config = new GanTrainingConfig
         {
             Data = $"{dataset.Source} ({options.FineTune.LabelsPerClass} labelled images per class" +
                    (options.GanUnlabelled is int n ? $" and up to {n} pseudo-labelled ones" : "") + $", seed {seed})",
@@ -149,4 +156,9 @@ public static class GanAugmentedFineTune
             InitFrom = options.GanInit,
             Device = options.FineTune.Device,
         };
+        config = config with { Step = config.Step with { ModeSeekingWeight = options.GanModeSeeking } };
+        if (options.GanDBackbone is not { } backbone) return config;
+        var projected = config with { Model = config.Model with { Projected = new Models.Gan.ProjectedDiscriminatorOptions { DBackbone = backbone } } };
+        return ProjectedGanDefaults.Apply(projected, lossChosen: false, augmentationChosen: true);
+    }
 }

@@ -64,14 +64,15 @@ public class AugmentCommandTests
     }
 
     [Fact]
-    public void With_gan_unlabelled_the_gan_also_learns_from_pseudo_labelled_images_and_the_real_only_run_is_unchanged()
+    public void With_gan_unlabelled_the_gan_also_learns_from_pseudo_labelled_images_through_a_feature_discriminator_and_the_real_only_run_is_unchanged()
     {
         using var temp = new TempFolder();
         var data = TransferCommandTests.StripeFolder(temp, perClass: 16);
         var plain = CliRunner.Run(["finetune", "--data", data, .. FineTune, "--seed", "0", "--out", temp["plain"], "--json"]);
         Assert.True(plain.ExitCode == 0, plain.StdErr);
         var outDir = temp["augment"];
-        var result = CliRunner.Run(["augment", "--data", data, .. FineTune, .. Gan, "--gan-unlabelled", "1000", "--seeds", "1", "--out", outDir, "--json"]);
+        var result = CliRunner.Run(["augment", "--data", data, .. FineTune, .. Gan, "--gan-unlabelled", "1000",
+            "--gan-d-backbone", "resnet18-imagenet", "--gan-mode-seeking", "1", "--seeds", "1", "--out", outDir, "--json"]);
         Assert.True(result.ExitCode == 0, result.StdErr);
         using var json = JsonDocument.Parse(result.StdOut);
         var run = json.RootElement.GetProperty("runs")[0];
@@ -80,13 +81,23 @@ public class AugmentCommandTests
         Assert.InRange(pseudo, 1, 2 * 16 - 12);
         Assert.InRange(run.GetProperty("pseudo_label_accuracy").GetDouble(), 0, 1);
         Assert.Contains("pseudo-labels right", File.ReadAllText(Path.Combine(outDir, "results.md")));
-        Assert.Contains("pseudo-labelled", File.ReadAllText(Path.Combine(outDir, "seed-0", "gan", "config.json")));
+        using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "seed-0", "gan", "config.json"))))
+        {
+            var options = config.RootElement.GetProperty("options");
+            Assert.Contains("pseudo-labelled", options.GetProperty("data").GetString());
+            Assert.Equal("resnet18-imagenet", options.GetProperty("model").GetProperty("projected").GetProperty("d_backbone").GetString());
+            Assert.Equal(1.0, options.GetProperty("step").GetProperty("mode_seeking_weight").GetDouble());
+            Assert.Equal("hinge", options.GetProperty("step").GetProperty("loss").GetString());
+        }
+        Assert.Contains("pretrained-feature discriminator on resnet18-imagenet", File.ReadAllText(Path.Combine(outDir, "results.md")));
         using var plainJson = JsonDocument.Parse(plain.StdOut);
         Assert.Equal(plainJson.RootElement.GetProperty("test_accuracy").GetDouble(), run.GetProperty("real_only").GetDouble());
     }
 
     [Theory]
     [InlineData("--gan-unlabelled", "0", "--gan-unlabelled")]
+    [InlineData("--gan-d-backbone", "nosuchnet", "--gan-d-backbone")]
+    [InlineData("--gan-mode-seeking", "-1", "--gan-mode-seeking")]
     [InlineData("--synthetic-ratio", "1", "--synthetic-ratio")]
     [InlineData("--seeds", "0", "--seeds")]
     [InlineData("--min-confidence", "1.5", "--min-confidence")]
