@@ -113,6 +113,23 @@ public sealed class AugmentCommand : Command<AugmentCommand.Settings>
         }
     }
 
+    // A resume repeats the experiment's options (they are compared with the stored ones), so say which they were.
+    static string ResumeNeedsOptions(string folder)
+    {
+        var stored = "";
+        try
+        {
+            var path = AugmentExperiment.ResultsPath(folder);
+            if (File.Exists(path) && System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?["command_line"]?.GetValue<string>() is { } line)
+                stored = $" It was started as: {line}";
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            // The sentence below is still right; the stored command is a convenience.
+        }
+        return $"--resume continues an experiment with the options it was started with; give them again, --data included, with --resume {folder} in place of --out.{stored}";
+    }
+
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
@@ -121,6 +138,7 @@ public sealed class AugmentCommand : Command<AugmentCommand.Settings>
         var folder = s.Resume ?? s.Out ?? throw new InputException("--out is required: the folder to write the experiment into (or --resume OUT).");
         if (s.Resume is not null && s.Out is not null && Path.GetFullPath(s.Out) != Path.GetFullPath(s.Resume))
             throw new InputException("--resume names the experiment folder to continue; give it without --out.");
+        if (s.Data is null && s.Resume is not null) throw new InputException(ResumeNeedsOptions(Path.GetFullPath(s.Resume)));
         if (s.Data is null) throw new InputException("--data is required.");
         if (s.LabelsPerClass is null) throw new InputException("--labels-per-class is required: the GAN and both classifiers learn from that many labelled images per class.");
         var options = s.ToAugmentationOptions();

@@ -52,6 +52,12 @@ public class AugmentCommandTests
         using var resumedJson = JsonDocument.Parse(resumed.StdOut);
         Assert.Equal(realOnly, resumedJson.RootElement.GetProperty("runs")[0].GetProperty("real_only").GetDouble());
 
+        // --resume alone is told to repeat the options, and which they were.
+        var bare = CliRunner.Run(["augment", "--resume", outDir]);
+        Assert.Equal(2, bare.ExitCode);
+        Assert.Contains("give them again", bare.StdErr);
+        Assert.Contains("--gan-steps 3", bare.StdErr);
+
         // Results from before the equal-step budget (no "equal_steps" in their options) are not mixed with new seeds.
         var results = Path.Combine(outDir, "results.json");
         var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(results))!;
