@@ -18,7 +18,8 @@ public static class AugmentMarkdown
         md.AppendLine(Invariant($"Machine: {m.Cpu}, {m.Cores} cores, {m.Os}; LibTorch {m.TorchVersion}, {m.Threads} threads. Started {m.Date:yyyy-MM-dd HH:mm} UTC."));
         var filter = o.MinConfidence is double tau ? Invariant($", kept only where the real-only classifier gives the requested class ≥ {tau:0.##}") : "";
         var discriminator = o.GanDBackbone is { } d ? $" with a pretrained-feature discriminator on {d} (hinge loss)" : "";
-        var modeSeeking = o.GanModeSeeking > 0 ? Invariant($", mode seeking λ = {o.GanModeSeeking:0.##}") : "";
+        var lambda = o.GanModeSeeking ?? (o.GanDBackbone is null ? 0 : Generation.ProjectedGanDefaults.ModeSeekingWeight);
+        var modeSeeking = lambda > 0 ? Invariant($", mode seeking λ = {lambda:0.##}") : "";
         md.AppendLine(Invariant($"GAN: cDCGAN{discriminator}, {o.GanSteps} steps of batch {o.GanBatchSize}, augmentation {o.GanAugmentation}{modeSeeking}")
                   + (o.GanInit is { } init ? $", started from {init}" : ", from scratch")
                   + (o.GanUnlabelled is int n ? Invariant($", on the labelled images and up to {n:N0} more training images labelled by the real-only classifier (pseudo-labels)") : "")

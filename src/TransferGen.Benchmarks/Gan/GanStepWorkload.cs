@@ -59,7 +59,7 @@ public sealed class GanStepWorkload : IThroughputWorkload
             model = model with { Projected = projected.Resolve(BackboneRegistry.Get(projected.DBackbone), seed) };
         (generator, discriminator) = GanFactory.Create("dcgan", Shape, 0, model);
         // The loss default only: the step times the discriminator designs, and augmenting is the same cost for each.
-        step = ProjectedGanDefaults.Apply(new GanTrainingConfig { Model = model }, lossChosen: false, augmentationChosen: true).Step;
+        step = ProjectedGanDefaults.Apply(new GanTrainingConfig { Model = model }, lossChosen: false, augmentationChosen: true, modeSeekingChosen: true).Step;
         (optimizerG, optimizerD) = step.CreateOptimizers(generator, discriminator);
         generator.train();
         discriminator.train();

@@ -35,7 +35,7 @@ public static class GanTransferMethods
         "transfer-diffaug" => baseConfig with { InitFrom = sourceRun, Augmentation = DiffAugment.Diff },
         "projected" => ProjectedGanDefaults.Apply(
             baseConfig with { Model = baseConfig.Model with { Projected = new ProjectedDiscriminatorOptions() } },
-            lossChosen: false, augmentationChosen: false),
+            lossChosen: false, augmentationChosen: false, modeSeekingChosen: true),   // the method as first measured, without mode seeking
         "projected-ms" => WithModeSeeking(Apply("projected", baseConfig, sourceRun, freezeD), 1),
         _ => throw new InputException($"Unknown method '{method}' (known: {string.Join(", ", Names)})."),
     };

@@ -78,9 +78,8 @@ public sealed class AugmentCommand : Command<AugmentCommand.Settings>
 
         /// <summary>The GAN's mode-seeking weight.</summary>
         [CommandOption("--gan-mode-seeking <LAMBDA>")]
-        [Description("Weight of the cDCGAN's mode-seeking term (`gan train --mode-seeking`); 0 (default) leaves it out. With --gan-d-backbone, 1 is the best small-data recipe of `bench gan-transfer`.")]
-        [DefaultValue(0.0)]
-        public double GanModeSeeking { get; init; }
+        [Description("Weight of the cDCGAN's mode-seeking term (`gan train --mode-seeking`); 0 leaves it out. Default 0, and 1 with --gan-d-backbone (the best small-data recipe of `bench gan-transfer`).")]
+        public double? GanModeSeeking { get; init; }
 
         /// <summary>The library options these settings describe.</summary>
         public GanAugmentationOptions ToAugmentationOptions() => new()

@@ -59,13 +59,16 @@ public sealed record GanAugmentationOptions
     /// <summary>
     /// When set: the GAN's discriminator looks through the frozen early stages of this registered backbone (the
     /// pretrained-feature discriminator, `gan train --d-backbone`), with hinge loss and the
-    /// <see cref="GanAugmentation"/> policy. It is the best small-data method of `bench gan-transfer` together with
-    /// <see cref="GanModeSeeking"/> = 1, and about 8× slower a step than the plain cDCGAN. Null keeps the cDCGAN's own discriminator.
+    /// <see cref="GanAugmentation"/> policy and mode seeking (<see cref="GanModeSeeking"/>), the best small-data method of
+    /// `bench gan-transfer`; its steps are about 8× the plain cDCGAN's. Null keeps the cDCGAN's own discriminator.
     /// </summary>
     public string? GanDBackbone { get; init; }
 
-    /// <summary>Weight λ of the GAN's mode-seeking term (MSGAN, `gan train --mode-seeking`); 0 leaves it out.</summary>
-    public double GanModeSeeking { get; init; }
+    /// <summary>
+    /// Weight λ of the GAN's mode-seeking term (MSGAN, `gan train --mode-seeking`); 0 leaves it out. Null takes the
+    /// discriminator's default: <see cref="ProjectedGanDefaults.ModeSeekingWeight"/> with <see cref="GanDBackbone"/>, else 0.
+    /// </summary>
+    public double? GanModeSeeking { get; init; }
 
     /// <summary>Throws an <see cref="InvalidOptionException"/> naming the first option whose value makes no sense.</summary>
     public void Validate()
@@ -79,7 +82,7 @@ public sealed record GanAugmentationOptions
         if (SyntheticRatio is not (> 0 and < 1)) throw new InvalidOptionException($"{{0}} must be between 0 and 1, got {SyntheticRatio}.", "GanAugmentationOptions.SyntheticRatio");
         if (MinConfidence is not (null or (> 0 and < 1))) throw new InvalidOptionException($"{{0}} must be between 0 and 1, got {MinConfidence}.", "GanAugmentationOptions.MinConfidence");
         if (GanUnlabelled is < 1) throw new InvalidOptionException($"{{0}} must be at least 1, got {GanUnlabelled}.", "GanAugmentationOptions.GanUnlabelled");
-        if (!(GanModeSeeking >= 0 && double.IsFinite(GanModeSeeking)))
+        if (GanModeSeeking is double lambda && !(lambda >= 0 && double.IsFinite(lambda)))
             throw new InvalidOptionException($"{{0}} must be a finite number ≥ 0, got {GanModeSeeking}.", "GanAugmentationOptions.GanModeSeeking");
         if (GanDBackbone is { } name && Models.BackboneRegistry.Find(name) is not { CreatePretrained: not null })
         {

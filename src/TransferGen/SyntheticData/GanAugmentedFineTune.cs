@@ -156,9 +156,9 @@ public static class GanAugmentedFineTune
             InitFrom = options.GanInit,
             Device = options.FineTune.Device,
         };
-        config = config with { Step = config.Step with { ModeSeekingWeight = options.GanModeSeeking } };
+        if (options.GanModeSeeking is double lambda) config = config with { Step = config.Step with { ModeSeekingWeight = lambda } };
         if (options.GanDBackbone is not { } backbone) return config;
         var projected = config with { Model = config.Model with { Projected = new Models.Gan.ProjectedDiscriminatorOptions { DBackbone = backbone } } };
-        return ProjectedGanDefaults.Apply(projected, lossChosen: false, augmentationChosen: true);
+        return ProjectedGanDefaults.Apply(projected, lossChosen: false, augmentationChosen: true, modeSeekingChosen: options.GanModeSeeking is not null);
     }
 }

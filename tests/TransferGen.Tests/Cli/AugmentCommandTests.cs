@@ -78,7 +78,7 @@ public class AugmentCommandTests
         Assert.True(plain.ExitCode == 0, plain.StdErr);
         var outDir = temp["augment"];
         var result = CliRunner.Run(["augment", "--data", data, .. FineTune, .. Gan, "--gan-unlabelled", "1000",
-            "--gan-d-backbone", "resnet18-imagenet", "--gan-mode-seeking", "1", "--seeds", "1", "--out", outDir, "--json"]);
+            "--gan-d-backbone", "resnet18-imagenet", "--seeds", "1", "--out", outDir, "--json"]);
         Assert.True(result.ExitCode == 0, result.StdErr);
         using var json = JsonDocument.Parse(result.StdOut);
         var run = json.RootElement.GetProperty("runs")[0];
@@ -92,7 +92,7 @@ public class AugmentCommandTests
             var options = config.RootElement.GetProperty("options");
             Assert.Contains("pseudo-labelled", options.GetProperty("data").GetString());
             Assert.Equal("resnet18-imagenet", options.GetProperty("model").GetProperty("projected").GetProperty("d_backbone").GetString());
-            Assert.Equal(1.0, options.GetProperty("step").GetProperty("mode_seeking_weight").GetDouble());
+            Assert.Equal(1.0, options.GetProperty("step").GetProperty("mode_seeking_weight").GetDouble());   // the default with a feature discriminator
             Assert.Equal("hinge", options.GetProperty("step").GetProperty("loss").GetString());
         }
         Assert.Contains("pretrained-feature discriminator on resnet18-imagenet", File.ReadAllText(Path.Combine(outDir, "results.md")));

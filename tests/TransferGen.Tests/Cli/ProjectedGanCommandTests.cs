@@ -43,6 +43,7 @@ public class ProjectedGanCommandTests
             var o = config.RootElement.GetProperty("options");
             Assert.Equal("hinge", o.GetProperty("step").GetProperty("loss").GetString());
             Assert.Equal("diff", o.GetProperty("augmentation").GetString());
+            Assert.Equal(1.0, o.GetProperty("step").GetProperty("mode_seeking_weight").GetDouble());
             var projected = o.GetProperty("model").GetProperty("projected");
             Assert.Equal("registry", projected.GetProperty("weights").GetString());
             Assert.Equal(32, projected.GetProperty("d_resolution").GetInt32());

@@ -36,7 +36,7 @@ public class ProjectedGanTests
             Projected = new ProjectedDiscriminatorOptions { DBackbone = backbone, DResolution = 32, DStages = ["stem", "layer1", "layer2"] },
         },
         BackboneResolver = name => RunBackbone.IsFolderName(name) ? RunBackbone.Load(name) : null,
-    }, lossChosen: false, augmentationChosen: false);
+    }, lossChosen: false, augmentationChosen: false, modeSeekingChosen: false);
 
     static void AssertSameRun(string straight, string resumed)
     {
@@ -65,6 +65,7 @@ public class ProjectedGanTests
         var config = GanRunConfig.Read(new RunFolder(temp["resumed"])).Options;
         Assert.Equal(GanLossKind.Hinge, config.Step.Loss);   // the projected defaults
         Assert.Equal(ProjectedGanDefaults.Augmentation, config.Augmentation);
+        Assert.Equal(ProjectedGanDefaults.ModeSeekingWeight, config.Step.ModeSeekingWeight);
         var projected = config.Model.Projected!;
         Assert.Equal(FrozenBackboneWeights.Registry, projected.Weights);
         Assert.Equal(TinyFeatureBackbone.Name, projected.Architecture);
