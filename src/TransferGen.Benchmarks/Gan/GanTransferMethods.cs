@@ -19,7 +19,7 @@ public static class GanTransferMethods
         "transfer" => "TransferGAN: G, D and EMA G from the source run (--init)",
         "transfer-freezed" => $"TransferGAN + FreezeD: --init and the first {freezeD} discriminator blocks frozen",
         "transfer-diffaug" => "TransferGAN + DiffAugment: --init and the same augmentations of everything D sees",
-        "projected" => "pretrained-feature D (--d-backbone resnet18-imagenet at its defaults: hinge loss, DiffAugment)",
+        "projected" => "pretrained-feature D (--d-backbone resnet18-imagenet with hinge loss and DiffAugment, without mode seeking)",
         "projected-ms" => "projected + MSGAN's mode-seeking term (--mode-seeking 1) against its within-class collapse",
         _ => throw new InputException($"Unknown method '{method}' (known: {string.Join(", ", Names)})."),
     };

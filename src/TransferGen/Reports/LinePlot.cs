@@ -63,7 +63,9 @@ public static class LinePlot
         }
         else
         {
-            if (series.Count > 1 || !string.IsNullOrEmpty(series[0].Label)) plot.ShowLegend(Alignment.UpperRight);
+            // Many lines (a benchmark's methods) would hide their own ends under a legend inside the data area.
+            if (series.Count > 4) plot.ShowLegend(Edge.Right);
+            else if (series.Count > 1 || !string.IsNullOrEmpty(series[0].Label)) plot.ShowLegend(Alignment.UpperRight);
             plot.Axes.AutoScale();
         }
         return plot;
