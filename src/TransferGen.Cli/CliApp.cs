@@ -211,6 +211,10 @@ public static class CliApp
         config.AddCommand<PredictCommand>("predict")
             .WithDescription("Show the most likely classes of image files under a fine-tuned model.")
             .WithExample("predict", "--model", "runs/r18", "shoe.png", "--json");
+        config.AddCommand<ExportCommand>("export")
+            .WithDescription(CliHelpProvider.Describe("Export a fine-tuned classifier or a GAN generator as an ONNX file (ONNX Runtime, ML.NET).", ExportCommand.Details))
+            .WithExample("export", "--model", "runs/r18", "--out", "r18.onnx")
+            .WithExample("export", "--model", "runs/cdcgan", "--out", "cdcgan.onnx", "--json");
         config.AddCommand<EvaluateCommand>("evaluate")
             .WithDescription("Evaluate a fine-tuned model on a dataset split.")
             .WithExample("evaluate", "--model", "runs/r18", "--data", "fashion-mnist", "--json");

@@ -48,6 +48,7 @@ public static class Layers
         ["Models"],
         ["Training"],
         ["Transfer", "Generation"],
+        ["Deploy"],
         ["SyntheticData"],
         ["Scoring"],
         ["RunReports"],

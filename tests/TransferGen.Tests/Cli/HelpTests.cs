@@ -6,7 +6,7 @@ namespace TransferGen.Tests.Cli;
 /// <summary>`--help` of the tool and its commands, in process.</summary>
 public class HelpTests
 {
-    static readonly string[] Commands = ["quickstart", "data", "bench", "gan", "fid", "backbones", "pretrain", "augment", "finetune", "lr-find", "predict", "evaluate", "report"];
+    static readonly string[] Commands = ["quickstart", "data", "bench", "gan", "fid", "backbones", "pretrain", "augment", "finetune", "lr-find", "predict", "export", "evaluate", "report"];
 
     static readonly Dictionary<string, string[]> Branches = new()
     {
@@ -78,6 +78,7 @@ public class HelpTests
     [InlineData("gan train", "--data", "--arch", "--loss", "--conditioning", "--spectral-norm", "--d-backbone", "--d-resolution", "--d-stages", "--resume", "--dry-run")]
     [InlineData("lr-find", "--min-lr", "--max-lr", "--steps", "--backbone", "--freeze")]
     [InlineData("pretrain", "--arch", "--data", "--out", "--resume")]
+    [InlineData("export", "--model", "--out", "--json", "Opset 17")]
     public void A_commands_help_shows_its_options(string command, params string[] options)
     {
         var help = Help([.. command.Split(' '), "--help"]);

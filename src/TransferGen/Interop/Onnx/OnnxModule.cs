@@ -60,6 +60,12 @@ public sealed class OnnxModule : nn.Module<Tensor, Tensor>
         return new OnnxModule(program, options ?? new OnnxImportOptions(), Path.GetFileNameWithoutExtension(source), source);
     }
 
+    /// <summary>The steps in execution order (the exporter writes them back as nodes).</summary>
+    internal IReadOnlyList<OnnxStep> Steps => _steps;
+
+    /// <summary>Whether the output is flattened to [N, features].</summary>
+    internal bool FlattensOutput => _flatten;
+
     /// <summary>ONNX op types the importer supports.</summary>
     public static IReadOnlyList<string> SupportedOps => OnnxOpTable.Supported;
 

@@ -1,0 +1,188 @@
+using Microsoft.ML.OnnxRuntime;
+using TorchSharp;
+using TransferGen.Data;
+using TransferGen.Deploy;
+using TransferGen.Generation;
+using TransferGen.Models;
+using TransferGen.Tests.Models.Gan;
+using TransferGen.Tests.Transfer;
+using TransferGen.Transfer;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace TransferGen.Tests.Deploy;
+
+/// <summary>
+/// Exports real trained models and runs the files in ONNX Runtime: its outputs must match TorchSharp's on the same
+/// inputs (to 1e-4 of the output scale, same top-1), for one image and for a batch (the batch dimension is dynamic).
+/// </summary>
+public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("tg-export-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>Stripes at the run's own image size (so what ORT gets needs no resizing), <paramref name="channels"/> channels.</summary>
+    static ImageDataset Stripes(int size, int channels) =>
+        new("synthetic", "stripes", ["horizontal", "vertical"],
+        [
+            StripeData.Split("train", 16, seed: 1, size: size, channels: channels),
+            StripeData.Split("test", 6, seed: 2, size: size, channels: channels),
+        ]);
+
+    ImageClassifier FineTune(string backbone, int channels, GrayscaleMode gray = GrayscaleMode.Replicate, bool scratch = false, string? name = null)
+    {
+        var data = Stripes(32, channels);
+        var options = new FineTuneOptions
+        {
+            Backbone = backbone,
+            FromScratch = scratch,
+            Freeze = FreezePolicy.Parse("none"),
+            Epochs = 1,
+            ImageSize = 32,
+            BatchSize = 8,
+            Augment = false,
+            Gray = gray,
+            Seed = 3,
+            Workers = 1,
+        };
+        return ImageClassifier.FineTune(data, options, Path.Combine(_dir, name ?? "run"));
+    }
+
+    [Theory]
+    [InlineData("resnet18-imagenet", 1, GrayscaleMode.Replicate, false)]
+    [InlineData("resnet18-imagenet", 1, GrayscaleMode.Adapt, false)]
+    [InlineData("resnet18-imagenet", 3, GrayscaleMode.Replicate, false)]
+    [InlineData("resnet18", 3, GrayscaleMode.Replicate, true)]
+    [InlineData("resnet50", 1, GrayscaleMode.Adapt, true)]
+    [InlineData("vgg16", 3, GrayscaleMode.Replicate, true)]
+    public void An_exported_classifier_gives_torchsharps_probabilities_in_onnx_runtime(string backbone, int channels, GrayscaleMode gray, bool scratch)
+    {
+        using var trained = FineTune(backbone, channels, gray, scratch);
+        // What a user exports is the saved run, reloaded, not the object in memory.
+        using var model = ImageClassifier.Load(trained.Folder!);
+        var path = Path.Combine(_dir, "model.onnx");
+        var result = OnnxExporter.Classifier(model, path);
+        output.WriteLine($"{backbone}: {result.Nodes} nodes, {result.Bytes} bytes");
+        AssertSameProbabilities(model, path);
+    }
+
+    [Fact]
+    public void A_classifier_built_on_a_pretrain_run_exports()
+    {
+        using var source = FineTune("resnet18-imagenet", 1, name: "source");
+        using var trained = FineTune(source.Folder!, 1, name: "target");
+        var path = Path.Combine(_dir, "on-run.onnx");
+        OnnxExporter.Run(trained.Folder!, path);
+        AssertSameProbabilities(trained, path);
+    }
+
+    void AssertSameProbabilities(ImageClassifier model, string path)
+    {
+        using var scope = NewDisposeScope();
+        var images = StripeData.Split("test", 6, seed: 2, size: 32, channels: model.Config.DataChannels).Images;
+        var expected = model.Probabilities(images);
+        using var session = new InferenceSession(path);
+        var actual = Run(session, [("pixels", images.to_type(ScalarType.Float32))]);
+        AssertClose(expected, actual, scale: 1);
+        Assert.Equal(expected.argmax(1).data<long>().ToArray(), actual.argmax(1).data<long>().ToArray());
+        // The batch dimension is symbolic: one image alone gives that image's row.
+        var single = Run(session, [("pixels", images[..1].to_type(ScalarType.Float32))]);
+        AssertClose(expected[..1], single, scale: 1);
+        // A trained model is sure of its stripes, so probabilities near 0 and 1 would hide small errors; noise is not.
+        var noise = randint(0, 256, images.shape, generator: new torch.Generator(11)).to_type(ScalarType.Byte);
+        AssertClose(model.Probabilities(noise), Run(session, [("pixels", noise.to_type(ScalarType.Float32))]), scale: 1);
+    }
+
+    [Theory]
+    [InlineData("dcgan")]
+    [InlineData("cdcgan")]
+    [InlineData("mlp")]
+    public void An_exported_generator_draws_what_gan_sample_draws(string arch)
+    {
+        var data = Stripes(32, 1);
+        var config = new GanTrainingConfig { Data = "stripes", Arch = arch, BatchSize = 8, Epochs = 1, Seed = 1, Model = TinyGan.Options() };
+        ImageGenerator.Train(data, config, Path.Combine(_dir, "gan")).Dispose();
+        using var generator = ImageGenerator.Load(Path.Combine(_dir, "gan"));
+        var path = Path.Combine(_dir, "g.onnx");
+        var result = OnnxExporter.Run(Path.Combine(_dir, "gan"), path);
+        Assert.Equal("generator", result.Kind);
+
+        using var scope = NewDisposeScope();
+        const int count = 10;
+        const long seed = 5;
+        var expected = generator.Sample(count, seed: seed);
+        // The latents and classes ImageGenerator.Sample draws for a seed: one seeded normal batch, classes in turn.
+        using var rng = new torch.Generator((ulong)seed);
+        var z = randn([count, generator.Network.LatentDim], generator: rng);
+        var inputs = new List<(string, Tensor)> { ("z", z) };
+        if (generator.Conditional) inputs.Add(("class", arange(count, dtype: ScalarType.Int64).remainder(generator.Classes.Count)));
+        using var session = new InferenceSession(path);
+        AssertClose(expected, Run(session, inputs), scale: 1);
+    }
+
+    [Fact]
+    public void A_module_the_exporter_does_not_know_is_named_and_leaves_no_file()
+    {
+        using var trained = FineTune(TinyBackbone.Register().Name, 1);
+        var path = Path.Combine(_dir, "tiny.onnx");
+        var e = Assert.Throws<OnnxExportException>(() => OnnxExporter.Classifier(trained, path));
+        Assert.Contains("'backbone' (TinyBackbone)", e.Message);
+        Assert.False(File.Exists(path));
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void The_file_says_what_it_takes_and_names_the_classes()
+    {
+        using var trained = FineTune("resnet18-imagenet", 1);
+        var path = Path.Combine(_dir, "meta.onnx");
+        OnnxExporter.Classifier(trained, path);
+        using var session = new InferenceSession(path);
+        var meta = session.ModelMetadata.CustomMetadataMap;
+        Assert.Equal("[\"horizontal\",\"vertical\"]", meta["classes"]);
+        Assert.Equal("[N, 1, 32, 32]", meta["input_shape"]);
+        Assert.Equal("0..255", meta["input_range"]);
+        Assert.Contains("float32 [N, 1, 32, 32]", session.ModelMetadata.Description);
+        var input = session.InputMetadata["pixels"];
+        Assert.Equal([-1, 1, 32, 32], input.Dimensions);
+        Assert.Equal("N", input.SymbolicDimensions[0]);
+        Assert.Equal(17, OpsetOf(path));
+        // An existing file is never replaced.
+        var before = File.ReadAllBytes(path);
+        Assert.Throws<InputException>(() => OnnxExporter.Classifier(trained, path));
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+
+    static long OpsetOf(string path) => global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).OpsetImport.Single(o => o.Domain == "").Version;
+
+    static Tensor Run(InferenceSession session, IReadOnlyList<(string Name, Tensor Value)> inputs)
+    {
+        var values = new List<OrtValue>();
+        try
+        {
+            foreach (var (_, value) in inputs)
+            {
+                using var c = value.contiguous();
+                values.Add(value.dtype == ScalarType.Int64
+                    ? OrtValue.CreateTensorValueFromMemory(c.data<long>().ToArray(), value.shape)
+                    : OrtValue.CreateTensorValueFromMemory(c.data<float>().ToArray(), value.shape));
+            }
+            using var runOptions = new RunOptions();
+            using var outputs = session.Run(runOptions, [.. inputs.Select(i => i.Name)], values, [session.OutputNames[0]]);
+            return tensor(outputs[0].GetTensorDataAsSpan<float>().ToArray(), outputs[0].GetTensorTypeAndShape().Shape);
+        }
+        finally
+        {
+            foreach (var v in values) v.Dispose();
+        }
+    }
+
+    static void AssertClose(Tensor expected, Tensor actual, double scale)
+    {
+        Assert.Equal(expected.shape, actual.shape);
+        using var diff = (actual - expected).abs().max();
+        var max = diff.item<float>();
+        Assert.True(max <= 1e-4 * scale, $"max |ORT − TorchSharp| = {max:G3}");
+    }
+}
