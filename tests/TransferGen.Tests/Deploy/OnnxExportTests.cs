@@ -178,11 +178,12 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    static void AssertClose(Tensor expected, Tensor actual, double scale)
+    void AssertClose(Tensor expected, Tensor actual, double scale)
     {
         Assert.Equal(expected.shape, actual.shape);
         using var diff = (actual - expected).abs().max();
         var max = diff.item<float>();
+        output.WriteLine($"max |ORT − TorchSharp| = {max:G3} over {expected.numel()} values");
         Assert.True(max <= 1e-4 * scale, $"max |ORT − TorchSharp| = {max:G3}");
     }
 }
