@@ -12,7 +12,7 @@ public sealed class ExportCommand : Command<ExportCommand.Settings>
 {
     /// <summary>What the help shows beyond the one-line description (Spectre markup: no square brackets).</summary>
     public const string Details =
-        "A classifier's file takes float32 pixels 0..255, N×C×H×W, at the run's image size (RGB, or gray for gray data) and gives "
+        "A classifier's file takes float32 pixels 0..255, N×C×H×W at any size (RGB, or gray for gray data), resizes them as transfergen does and gives "
         + "softmax probabilities, with everything the run does after resizing inside the graph; the class names are in its metadata "
         + "('classes'). A generator's file takes z, N×nz (and int64 class indices for cdcgan) and gives images with pixel values 0..1. "
         + "Opset 17; the batch size is free. The file must be new, in a folder that exists.";

@@ -18,7 +18,7 @@ public sealed record OnnxExportResult(string Path, string Kind, string Contract,
 
 /// <summary>
 /// Writes trained TransferGen models as ONNX files (opset 17, IR version 8) that ONNX Runtime and ML.NET run without
-/// TorchSharp: fine-tuned classifiers with their preprocessing inside the graph (<see cref="Classifier"/>) and GAN
+/// TorchSharp: fine-tuned classifiers with their resize and preprocessing inside the graph (<see cref="Classifier"/>) and GAN
 /// generators (<see cref="Generator"/>). The file is written atomically and never replaces an existing one; a model with a
 /// layer the exporter does not know is an <see cref="OnnxExportException"/> naming it, and leaves no file.
 /// </summary>
@@ -66,7 +66,9 @@ public static class OnnxExporter
             ["kind"] = "classifier",
             [ClassesKey] = JsonSerializer.Serialize(config.Classes),
             ["input_name"] = ClassifierGraph.InputName,
+            // The size the network works at; any other H×W is resized to it inside the graph.
             ["input_shape"] = $"[N, {config.DataChannels}, {config.Options.ImageSize}, {config.Options.ImageSize}]",
+            ["input_resize"] = "any H×W, resized inside as transfergen does (bilinear, antialiased when shrinking, rounded)",
             ["input_channels"] = config.DataChannels == 3 ? "RGB" : "gray",
             ["input_range"] = "0..255",
             ["output_name"] = ClassifierGraph.OutputName,
