@@ -15,18 +15,12 @@ namespace TransferGen.Tests.Deploy;
 [Collection(nameof(SerialTorchTests))]   // packs the projects other tests build: one at a time
 public sealed class PackageTests(ITestOutputHelper output) : IDisposable
 {
-    static readonly string Root = FindRoot();
+    static readonly string Root = RepositoryRoot.Path;
 
     readonly string _dir = Directory.CreateTempSubdirectory("tg-package-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "TransferGen.sln"))) return dir.FullName;
-        throw new InvalidOperationException("TransferGen.sln not found above the test assembly");
-    }
 
     /// <summary>Packs <paramref name="project"/> from the Debug build the test run already made (no second build).</summary>
     string Pack(string project)

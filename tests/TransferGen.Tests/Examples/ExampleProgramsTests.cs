@@ -19,14 +19,7 @@ namespace TransferGen.Tests.Examples;
 [Collection(nameof(TransferGen.Tests.Transfer.SerialTorchTests))]
 public class ExampleProgramsTests(ITestOutputHelper log)
 {
-    static readonly string Root = FindRoot();
-
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "TransferGen.sln"))) return dir.FullName;
-        throw new InvalidOperationException("TransferGen.sln not found above the test assembly");
-    }
+    static readonly string Root = RepositoryRoot.Path;
 
     /// <summary>Builds examples/NAME (incrementally) and runs it with <paramref name="args"/> in <paramref name="workingDirectory"/>.</summary>
     static (int ExitCode, string Output) Run(string name, string workingDirectory, params string[] args) =>
