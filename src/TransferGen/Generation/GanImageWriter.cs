@@ -16,6 +16,9 @@ public static class GanImageWriter
     /// <summary>Folder name of an unconditional model's images.</summary>
     public const string UnconditionalFolder = "generated";
 
+    /// <summary>Images generated per forward pass when sampling; the latents of a seed are drawn in batches of this size.</summary>
+    internal const int BatchSize = 64;
+
     /// <summary>
     /// Writes <paramref name="count"/> PNGs under <paramref name="folder"/>: one subfolder per class named after the
     /// class (<see cref="ClassNamesFile.FolderName"/>: characters not allowed in file names become '_'), or
@@ -26,7 +29,7 @@ public static class GanImageWriter
     /// join that dataset: else an <see cref="InputException"/>, before anything is written.
     /// </summary>
     public static IReadOnlyList<string> WriteFolder(IGenerator g, IReadOnlyList<string> classes, string folder, int count,
-        int? classIndex, long seed, int batchSize = 64)
+        int? classIndex, long seed, int batchSize = BatchSize)
     {
         CheckClass(g, classes, classIndex);
         OutputPaths.RequireNewFolder(folder);

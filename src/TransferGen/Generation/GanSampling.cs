@@ -94,12 +94,36 @@ public static class GanSampling
             yield return GenerateBatch(g, generator, start, Math.Min(batchSize, count - start));
     }
 
+    /// <summary>
+    /// The inputs <see cref="Batches"/> gives <paramref name="g"/> for <paramref name="seed"/>, drawn batch by batch the
+    /// same way: latents float [count, latentDim] and, for a conditional generator, labels int64 [count] cycling through
+    /// the classes (null otherwise). With them another runtime (an exported ONNX generator) can draw the same images.
+    /// </summary>
+    public static (Tensor Z, Tensor? Labels) Latents(IGenerator g, int count, int batchSize, long seed)
+    {
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count));
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize));
+        using var scope = NewDisposeScope();
+        using var generator = new Generator((ulong)seed);
+        var draws = new List<(Tensor Z, Tensor? Labels)>();
+        for (var start = 0; start < count; start += batchSize) draws.Add(Draw(g, generator, start, Math.Min(batchSize, count - start)));
+        var z = cat(draws.Select(d => d.Z).ToArray(), 0).MoveToOuterDisposeScope();
+        var labels = g.ClassCount is null ? null : cat(draws.Select(d => d.Labels!).ToArray(), 0).MoveToOuterDisposeScope();
+        return (z, labels);
+    }
+
+    static (Tensor Z, Tensor? Labels) Draw(IGenerator g, Generator generator, int start, int n)
+    {
+        var z = randn(new long[] { n, g.LatentDim }, generator: generator);                                   // [n, nz]
+        var labels = g.ClassCount is int k ? arange(start, start + n, dtype: ScalarType.Int64).remainder(k) : null;
+        return (z, labels);
+    }
+
     // Its own scope, closed before the batch is yielded: a scope left open across a yield would collect the caller's tensors.
     static Tensor GenerateBatch(IGenerator g, Generator generator, int start, int n)
     {
         using var scope = NewDisposeScope();
-        var z = randn(new long[] { n, g.LatentDim }, generator: generator);                                   // [n, nz]
-        var labels = g.ClassCount is int k ? arange(start, start + n, dtype: ScalarType.Int64).remainder(k) : null;
+        var (z, labels) = Draw(g, generator, start, n);
         return Generate(g, z, labels).MoveToOuterDisposeScope();
     }
 

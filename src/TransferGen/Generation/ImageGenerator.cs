@@ -1,5 +1,6 @@
 using TorchSharp;
 using TransferGen.Data;
+using TransferGen.IO;
 using TransferGen.Models.Gan;
 using TransferGen.Training;
 using static TorchSharp.torch;
@@ -93,7 +94,7 @@ public sealed class ImageGenerator : IDisposable
         GanImageWriter.CheckClass(Network, Classes, classIndex);
         using var scope = NewDisposeScope();
         var source = classIndex is int k ? new GanImageWriter.FixedClass(Network, k) : (IGenerator)Network;
-        var batches = GanSampling.Batches(source, count, 64, seed).ToList();
+        var batches = GanSampling.Batches(source, count, GanImageWriter.BatchSize, seed).ToList();
         return cat(batches, 0).MoveToOuterDisposeScope();
     }
 
@@ -119,6 +120,27 @@ public sealed class ImageGenerator : IDisposable
     /// </summary>
     public IReadOnlyList<string> SaveImages(string folder, int count, int? classIndex = null, long seed = 0) =>
         GanImageWriter.WriteFolder(Network, Classes, folder, count, classIndex, seed);
+
+    /// <summary>
+    /// Writes, as JSON, the latents (<c>z</c>, [count][latentDim]) and classes (<c>class</c>, [count]; absent for an
+    /// unconditional model) that <see cref="SaveImages"/> and <see cref="Sample"/> feed the network for the same
+    /// arguments, so an exported generator run elsewhere can be checked against the images. A new file only.
+    /// </summary>
+    public void SaveLatents(string path, int count, int? classIndex = null, long seed = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        GanImageWriter.CheckClass(Network, Classes, classIndex);
+        OutputPaths.RequireNewFile(path);
+        using var scope = NewDisposeScope();
+        var source = classIndex is int k ? new GanImageWriter.FixedClass(Network, k) : (IGenerator)Network;
+        var (z, labels) = GanSampling.Latents(source, count, GanImageWriter.BatchSize, seed);
+        var flat = z.data<float>().ToArray();
+        var rows = Enumerable.Range(0, count).Select(i => flat.AsSpan(i * Network.LatentDim, Network.LatentDim).ToArray()).ToArray();
+        long[]? classes = classIndex is int fixedClass ? Enumerable.Repeat((long)fixedClass, count).ToArray() : labels?.data<long>().ToArray();
+        var json = System.Text.Json.JsonSerializer.Serialize(new { seed, latent_dim = Network.LatentDim, z = rows, @class = classes },
+            new System.Text.Json.JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
+        AtomicFile.WriteAllText(path, json);
+    }
 
     /// <inheritdoc />
     public void Dispose() => Network.Dispose();

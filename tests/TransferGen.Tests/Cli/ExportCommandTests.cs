@@ -111,6 +111,11 @@ public sealed class ExportCommandTests : IClassFixture<ExportCommandTests.Traine
         Assert.Equal(before, Directory.GetFileSystemEntries(folder).Length);
     }
 
+    [Fact]
+    public void Gan_sample_writes_latents_only_beside_a_folder_of_images() =>
+        AssertRefused(["gan", "sample", "--model", _run.Run, "--out", Path.Combine(_dir, "grid.png"), "--latents", Path.Combine(_dir, "z.json")],
+            "--latents goes with a folder --out");
+
     static void AssertRefused(string[] args, string expected)
     {
         var result = CliRunner.Run(args);

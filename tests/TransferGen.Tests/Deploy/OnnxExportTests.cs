@@ -157,6 +157,26 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
         if (generator.Conditional) inputs.Add(("class", arange(count, dtype: ScalarType.Int64).remainder(generator.Classes.Count)));
         using var session = new InferenceSession(path);
         AssertClose(expected, Run(session, inputs), scale: 1);
+
+        // What `gan sample --out DIR --latents z.json` gives a user: 70 images (two batches of draws) and their inputs.
+        var folder = Path.Combine(_dir, "samples");
+        var latents = Path.Combine(_dir, "z.json");
+        generator.SaveImages(folder, 70, seed: seed);
+        generator.SaveLatents(latents, 70, seed: seed);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(latents));
+        var nz = generator.Network.LatentDim;
+        var zs = json.RootElement.GetProperty("z").EnumerateArray().SelectMany(r => r.EnumerateArray().Select(v => v.GetSingle())).ToArray();
+        var fileInputs = new List<(string, Tensor)> { ("z", tensor(zs, [70, nz])) };
+        if (generator.Conditional)
+            fileInputs.Add(("class", tensor(json.RootElement.GetProperty("class").EnumerateArray().Select(v => v.GetInt64()).ToArray())));
+        else
+            Assert.False(json.RootElement.TryGetProperty("class", out _));
+        var drawn = Run(session, fileInputs).mul(255);
+        var files = Directory.GetFiles(folder, "*.png", SearchOption.AllDirectories).OrderBy(Path.GetFileName, StringComparer.Ordinal).ToArray();
+        Assert.Equal(70, files.Length);
+        var written = stack(files.Select(f => TransferGen.Imaging.ImageCodec.Decode(f, channels: 1)).ToArray()).to_type(ScalarType.Float32);
+        // The PNGs hold whole levels: the ONNX image, scaled to 0..255, is within rounding (half a level) of them.
+        AssertClose(written, drawn, scale: (0.5 + 1e-4) / 1e-4);
     }
 
     [Fact]

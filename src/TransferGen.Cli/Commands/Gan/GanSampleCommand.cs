@@ -38,6 +38,11 @@ public sealed class GanSampleCommand : Command<GanSampleCommand.Settings>
         [Description("Write a strip of N images between two latent points (spherical interpolation).")]
         public bool Interpolate { get; init; }
 
+        /// <summary>Where to write the latents and classes of the images.</summary>
+        [CommandOption("--latents <FILE.json>")]
+        [Description("Also write the latents (z) and classes the images came from, as JSON: an exported generator (`transfergen export`) fed them draws the same images. With a folder --out only.")]
+        public string? Latents { get; init; }
+
         /// <summary>Seed.</summary>
         [CommandOption("--seed <S>")]
         [Description("Seed of the latent draws. Default 0.")]
@@ -61,6 +66,11 @@ public sealed class GanSampleCommand : Command<GanSampleCommand.Settings>
         // Nothing that exists is replaced: checked before the model loads.
         if (png || s.Interpolate) OutputPaths.RequireNewFile(path);
         else OutputPaths.RequireNewFolder(s.Out);
+        if (s.Latents is not null)
+        {
+            if (png || s.Interpolate) throw new InputException("--latents goes with a folder --out (grids and interpolations draw their latents differently).");
+            OutputPaths.RequireNewFile(s.Latents);
+        }
         using var generator = ImageGenerator.Load(s.Model);
         if (s.Interpolate)
         {
@@ -75,6 +85,11 @@ public sealed class GanSampleCommand : Command<GanSampleCommand.Settings>
         else
         {
             var files = generator.SaveImages(s.Out, s.N, s.Class, s.Seed);
+            if (s.Latents is not null)
+            {
+                generator.SaveLatents(s.Latents, s.N, s.Class, s.Seed);
+                Console.WriteLine($"Wrote their latents and classes to {s.Latents}.");
+            }
             var folders = files.Select(f => Path.GetFileName(Path.GetDirectoryName(f))).Distinct().Count();
             Console.WriteLine($"Wrote {files.Count} images into {folders} folder(s) under {s.Out} (readable as a dataset).");
         }
