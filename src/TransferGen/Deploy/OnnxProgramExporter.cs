@@ -17,14 +17,17 @@ namespace TransferGen.Deploy;
 /// </summary>
 internal sealed class OnnxProgramExporter(OnnxGraphWriter graph)
 {
-    /// <summary>Ops written as they stand; BatchNormalization loses only its opset-8 'spatial' attribute (always 1 here).</summary>
+    /// <summary>Ops whose meaning is the same in every operator set the importer reads and in the one written.</summary>
     static readonly HashSet<string> SameInEveryOpset = new(StringComparer.Ordinal)
     {
         "Conv", "ConvTranspose", "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
         "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Identity", "Add", "Sub", "Mul", "Div", "Flatten", "Concat", "Gemm",
     };
 
-    /// <summary>Attributes an op no longer has in the target opset, dropped (the importer accepted only their neutral values).</summary>
+    /// <summary>
+    /// Attributes left out: BatchNormalization's 'spatial' is gone since opset 9 (the importer accepts only 1, the
+    /// meaning that remained) and its 'momentum' matters only to training.
+    /// </summary>
     static readonly Dictionary<string, string[]> Dropped = new(StringComparer.Ordinal)
     {
         ["BatchNormalization"] = ["spatial", "momentum"],
